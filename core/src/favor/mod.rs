@@ -2,3 +2,4 @@
 //! and plugin signatures.
 
 pub mod validation;
+pub mod plugin;
