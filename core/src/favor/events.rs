@@ -1,0 +1,307 @@
+//! 代金券 notifications: the typed `COUPON.USE` event (核销事件, favor-endpoints.md §4) and a
+//! dispatcher that returns any other `event_type` as envelope plus plaintext.
+//!
+//! Flow: [`Client::notification_envelope`] reads `event_type` before anything is decrypted (read
+//! it only to route; trust it only after verification); [`Client::parse_coupon_notification`]
+//! verifies the raw body, decrypts the resource and types it; answer WeChat Pay with
+//! [`crate::Acknowledgement::for_result`]. Deliveries repeat (once a minute, 9 times): dedupe on the
+//! envelope `id` or on (`coupon_id`, `event_type`).
+//!
+//! The decoder is a tolerant reader: unknown fields are ignored, `status` and `coupon_type` are
+//! kept as the raw strings (known values in [`coupon_status`] and [`coupon_type`]), integers are
+//! accepted as JSON numbers or numeric strings, the booleans `no_cash` / `singleitem` may be
+//! `null` or absent. Only `stock_creator_mchid`, `stock_id` and `coupon_id` are required: without
+//! them the event cannot be attributed.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::client::Client;
+use crate::error::{DecodeError, Result};
+use crate::http::Headers;
+use crate::notify::{Notification, NotificationEnvelope};
+
+/// The `event_type` of a coupon use.
+pub const COUPON_USE: &str = "COUPON.USE";
+
+/// Known `status` values (`CouponStatus`); others are kept as sent.
+pub mod coupon_status {
+    /// 可用 (sent, not used).
+    pub const SENDED: &str = "SENDED";
+    /// 已实扣 (used).
+    pub const USED: &str = "USED";
+    /// 已过期.
+    pub const EXPIRED: &str = "EXPIRED";
+    /// 已回收 (listed by some sources only).
+    pub const RECOVER: &str = "RECOVER";
+}
+
+/// Known `coupon_type` values (`CouponType`); others are kept as sent.
+pub mod coupon_type {
+    /// 满减券.
+    pub const NORMAL: &str = "NORMAL";
+    /// 减至券.
+    pub const CUT_TO: &str = "CUT_TO";
+}
+
+/// One goods line of the paid order (`goods_detail[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct GoodsDetail {
+    /// SKU code.
+    pub goods_id: String,
+    /// Quantity.
+    #[serde(deserialize_with = "lenient_i64")]
+    pub quantity: i64,
+    /// Unit price, fen.
+    #[serde(deserialize_with = "lenient_i64")]
+    pub price: i64,
+    /// Discount on this line, fen.
+    #[serde(deserialize_with = "lenient_i64")]
+    pub discount_amount: i64,
+}
+
+/// Where and when the coupon was used (`consume_information`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ConsumeInformation {
+    /// Use time (RFC 3339).
+    #[serde(default)]
+    pub consume_time: String,
+    /// Merchant that redeemed (for indirect modes a UnionPay/NetsUnion mchid).
+    #[serde(default)]
+    pub consume_mchid: String,
+    /// WeChat Pay order number.
+    #[serde(default)]
+    pub transaction_id: String,
+    /// Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub consume_amount: Option<i64>,
+    /// Goods passed in the payment order.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub goods_detail: Vec<GoodsDetail>,
+}
+
+/// Single-item discount limit (`singleitem_discount_off`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct SingleitemDiscountOff {
+    /// Maximum discounted price per item, fen.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub single_price_max: Option<i64>,
+}
+
+/// Cut-to coupon terms (`discount_to`, 减至券 only).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct DiscountTo {
+    /// Price the item is cut to, fen.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub cut_to_price: Option<i64>,
+    /// Highest original price eligible, fen.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub max_price: Option<i64>,
+}
+
+/// Fixed-amount coupon terms (`normal_coupon_information`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct NormalCouponInformation {
+    /// Face value, fen.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub coupon_amount: Option<i64>,
+    /// Minimum order amount, fen.
+    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    pub transaction_minimum: Option<i64>,
+}
+
+/// The decrypted `COUPON.USE` resource (favor-endpoints.md §4).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct CouponUseEvent {
+    /// Merchant that created the stock.
+    pub stock_creator_mchid: String,
+    /// Batch id.
+    pub stock_id: String,
+    /// Coupon id.
+    pub coupon_id: String,
+    /// Single-item discount limit.
+    #[serde(default)]
+    pub singleitem_discount_off: Option<SingleitemDiscountOff>,
+    /// Cut-to terms (减至券).
+    #[serde(default)]
+    pub discount_to: Option<DiscountTo>,
+    /// Coupon name.
+    #[serde(default)]
+    pub coupon_name: String,
+    /// Coupon status, normally `USED` (see [`coupon_status`]; unknown values kept).
+    #[serde(default)]
+    pub status: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Time the user received the coupon (RFC 3339).
+    #[serde(default)]
+    pub create_time: String,
+    /// `NORMAL` or `CUT_TO` (see [`coupon_type`]; unknown values kept).
+    #[serde(default)]
+    pub coupon_type: String,
+    /// Whether the coupon is 免充值 (no cash settlement); `None` when absent or `null`.
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    pub no_cash: Option<bool>,
+    /// Start of validity (RFC 3339).
+    #[serde(default)]
+    pub available_begin_time: String,
+    /// End of validity (RFC 3339).
+    #[serde(default)]
+    pub available_end_time: String,
+    /// Whether it is a 单品券; `None` when absent or `null`.
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    pub singleitem: Option<bool>,
+    /// Fixed-amount terms.
+    #[serde(default)]
+    pub normal_coupon_information: Option<NormalCouponInformation>,
+    /// Use details.
+    #[serde(default)]
+    pub consume_information: Option<ConsumeInformation>,
+    /// `MULTIUSE` (消费金) when sent; absent otherwise.
+    #[serde(default)]
+    pub business_type: Option<String>,
+}
+
+impl CouponUseEvent {
+    /// Decodes the decrypted plaintext JSON. The error names the JSON position and what was
+    /// expected; it never quotes the plaintext (kept on [`DecodeError::body`] only).
+    pub fn from_json(plaintext: &str) -> Result<Self, DecodeError> {
+        serde_json::from_str(plaintext).map_err(|e| DecodeError {
+            what: "COUPON.USE resource".into(),
+            reason: safe_reason(&e),
+            body: plaintext.as_bytes().to_vec(),
+        })
+    }
+
+    /// Whether `status` is `USED`.
+    pub fn is_used(&self) -> bool {
+        self.status == coupon_status::USED
+    }
+}
+
+/// A verified, decrypted 代金券 notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CouponEvent {
+    /// `COUPON.USE`, typed.
+    CouponUse {
+        /// The envelope (id, create_time, event_type, …).
+        envelope: NotificationEnvelope,
+        /// The decrypted event.
+        event: CouponUseEvent,
+    },
+    /// Any other `event_type`, with the decrypted JSON text as sent.
+    Other {
+        /// The envelope.
+        envelope: NotificationEnvelope,
+        /// Decrypted resource (JSON text).
+        plaintext: String,
+    },
+}
+
+impl CouponEvent {
+    /// Types a verified and decrypted [`Notification`] by its `event_type`.
+    pub fn from_notification(notification: Notification) -> Result<Self, DecodeError> {
+        let Notification {
+            envelope, plaintext, ..
+        } = notification;
+        if envelope.event_type == COUPON_USE {
+            let event = CouponUseEvent::from_json(&plaintext)?;
+            Ok(CouponEvent::CouponUse { envelope, event })
+        } else {
+            Ok(CouponEvent::Other { envelope, plaintext })
+        }
+    }
+
+    /// The envelope.
+    pub fn envelope(&self) -> &NotificationEnvelope {
+        match self {
+            CouponEvent::CouponUse { envelope, .. } | CouponEvent::Other { envelope, .. } => envelope,
+        }
+    }
+
+    /// The `event_type`.
+    pub fn event_type(&self) -> &str {
+        &self.envelope().event_type
+    }
+}
+
+impl Client {
+    /// Verifies a 代金券 notification over its raw body and headers, decrypts it and types it:
+    /// `COUPON.USE` becomes [`CouponEvent::CouponUse`], anything else [`CouponEvent::Other`].
+    pub fn parse_coupon_notification(&self, headers: &Headers, body: &[u8]) -> Result<CouponEvent> {
+        let notification = self.parse_notification(headers, body)?;
+        Ok(CouponEvent::from_notification(notification)?)
+    }
+}
+
+/// A decode error message without any input text: serde_json's messages may quote values.
+fn safe_reason(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let head = msg.split(" at line ").next().unwrap_or("");
+    let quoted_value = head.contains("invalid type") || head.contains("invalid value") || head.contains("unknown");
+    let what = if quoted_value {
+        match head.split_once(", expected ") {
+            Some((_, expected)) => format!("unexpected value, expected {expected}"),
+            None => "unexpected value".to_owned(),
+        }
+    } else {
+        head.to_owned()
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrString {
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+fn to_i64<E: serde::de::Error>(v: NumOrString) -> Result<i64, E> {
+    const EXPECTED: &str = "an integer (JSON number or numeric string)";
+    match v {
+        NumOrString::Int(i) => Ok(i),
+        NumOrString::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        NumOrString::Float(_) => Err(E::custom(format!("expected {EXPECTED}"))),
+        NumOrString::Str(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| E::custom(format!("expected {EXPECTED}"))),
+    }
+}
+
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    to_i64(NumOrString::deserialize(d)?)
+}
+
+fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<NumOrString>::deserialize(d)? {
+        None => Ok(None),
+        Some(NumOrString::Str(s)) if s.trim().is_empty() => Ok(None),
+        Some(v) => to_i64(v).map(Some),
+    }
+}
+
+fn lenient_opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrString {
+        Bool(bool),
+        Str(String),
+    }
+    match Option::<BoolOrString>::deserialize(d)? {
+        None => Ok(None),
+        Some(BoolOrString::Bool(b)) => Ok(Some(b)),
+        Some(BoolOrString::Str(s)) => match s.trim() {
+            "true" | "TRUE" | "True" => Ok(Some(true)),
+            "false" | "FALSE" | "False" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(serde::de::Error::custom("expected a boolean (true/false)")),
+        },
+    }
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
