@@ -362,6 +362,13 @@ impl Client {
     /// Builds a signed request to `path_and_query` (already percent-encoded) under the base URL.
     /// A non-empty body is sent as `application/json`.
     pub fn request(&self, method: Method, path_and_query: &str, body: Vec<u8>) -> Result<HttpRequest> {
+        if !path_and_query.starts_with('/') {
+            return Err(InputError::Invalid {
+                field: "path".into(),
+                expected: "an absolute path starting with / (e.g. /v3/marketing/favor/stocks)".into(),
+            }
+            .into());
+        }
         let url = format!("{}{}", self.base_url, path_and_query);
         let content_type = (!body.is_empty()).then_some("application/json");
         self.signed_request(method, url, body, content_type, None)

@@ -277,3 +277,10 @@ fn bad_urls_are_refused_before_signing() {
         assert!(err.to_string().starts_with("url:"), "{url}: {err}");
     }
 }
+
+#[test]
+fn relative_path_is_refused() {
+    let client = platform_client(0);
+    let err = client.request(wechatpay_coupons::Method::Get, "v3/certificates", Vec::new()).unwrap_err();
+    assert!(err.to_string().starts_with("path:"), "{err}");
+}
