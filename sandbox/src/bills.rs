@@ -1,0 +1,261 @@
+//! Bills (use-flow / refund-flow files and their tokenised download), the certificate
+//! download body, and the image upload (multipart parsing, media store).
+
+use serde_json::{Value, json};
+use wechatpay_coupons::cipher::aead_encrypt;
+use wechatpay_coupons::crypto::{BuiltinCrypto, hex_lower, sha1, sha256};
+
+use crate::server::{Shared, lock};
+use crate::state::FlowRecord;
+use crate::util::{ApiErr, bill_time, next_day_10am, rfc3339, yuan};
+
+/// A bill file waiting to be downloaded.
+#[derive(Debug, Clone)]
+pub struct BillFile {
+    /// The bytes served.
+    pub bytes: Vec<u8>,
+    /// Protocol time after which the token is refused.
+    pub expires_at: i64,
+}
+
+/// Header of the use-flow file (bill-files.md §2.2, full-width parentheses as observed).
+pub const USE_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）,交易类型,支付单号,消耗时间,消耗商户号,设备号,银行流水号,单品信息";
+/// Header of the refund-flow file (layout UNVERIFIED: no source shows one; modelled on use-flow).
+pub const REFUND_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）,交易类型,支付单号,退款单号,退款时间,消耗商户号,设备号,银行流水号,单品信息";
+
+/// Renders a flow file: UTF-8 without BOM, CRLF, backtick-prefixed cells, the last three
+/// columns quoted, then the `总条数` trailer.
+pub fn render_flow(records: &[&FlowRecord], refund: bool) -> Vec<u8> {
+    let mut out = String::new();
+    out.push_str(if refund { REFUND_FLOW_HEADER } else { USE_FLOW_HEADER });
+    out.push_str("\r\n");
+    for r in records {
+        let mut cells = vec![
+            r.stock_id.clone(),
+            r.coupon_id.clone(),
+            "全场代金券".to_owned(),
+            yuan(r.discount),
+            yuan(r.order_amount),
+            if refund { "退款" } else { "支付" }.to_owned(),
+            r.transaction_id.clone(),
+        ];
+        if refund {
+            cells.push(r.refund_id.clone().unwrap_or_default());
+        }
+        cells.push(bill_time(r.time));
+        cells.push(r.mchid.clone());
+        let ticked: Vec<String> = cells.iter().map(|c| format!("`{c}")).collect();
+        out.push_str(&ticked.join(","));
+        out.push_str(",\"013467007045764\",\"\",\"\"\r\n");
+    }
+    out.push_str(&format!("总条数\r\n`{}\r\n", records.len()));
+    out.into_bytes()
+}
+
+/// `GET …/use-flow` or `…/refund-flow`: builds the file, stores it under a token, returns
+/// `{url, hash_type, hash_value}`.
+pub fn flow_url(shared: &Shared, stock_id: &str, use_flow: bool) -> Result<Value, ApiErr> {
+    let now = shared.business_now();
+    let bytes = {
+        let st = lock(&shared.state);
+        let stock = st
+            .stocks
+            .get(stock_id)
+            .filter(|s| s.creator == shared.merchant.config.mchid)
+            .ok_or_else(|| ApiErr::not_found("批次不存在 (stock not found)"))?;
+        if shared.config.strict_bill_timing {
+            let ready = stock.ended_at(now).map(next_day_10am);
+            if ready.is_none_or(|t| now < t) {
+                return Err(ApiErr::not_found(format!(
+                    "账单文件不存在：批次结束后次日 10:00 起可下载 (bill available from 10:00 UTC+8 the day after the stock ends{})",
+                    ready.map(|t| format!(", i.e. {}", rfc3339(t))).unwrap_or_default()
+                )));
+            }
+        }
+        let list = if use_flow { &st.uses } else { &st.refunds };
+        let records: Vec<&FlowRecord> = list.iter().filter(|r| r.stock_id == stock_id).collect();
+        if records.is_empty() {
+            return Err(ApiErr::not_found("账单文件不存在 (no records for this stock)"));
+        }
+        render_flow(&records, !use_flow)
+    };
+    let hash = hex_lower(&sha1(&bytes));
+    let token = wechatpay_coupons::clock::random_string(40).map_err(|_| ApiErr::new(500, "SYSTEM_ERROR", "rng"))?;
+    let expires_at = shared.now() + shared.config.bill_url_ttl.as_secs() as i64;
+    {
+        let mut bills = lock(&shared.bills);
+        let t = shared.now();
+        bills.retain(|_, b| b.expires_at >= t);
+        bills.insert(token.clone(), BillFile { bytes, expires_at });
+    }
+    Ok(json!({
+        "url": format!("{}/v3/billdownload/file?token={token}", shared.base_url),
+        "hash_type": "SHA1",
+        "hash_value": hash,
+    }))
+}
+
+/// `GET /v3/billdownload/file?token=…`: the file bytes (the response is not signed).
+pub fn download(shared: &Shared, token: &str) -> Result<Vec<u8>, ApiErr> {
+    let bills = lock(&shared.bills);
+    match bills.get(token) {
+        Some(b) if shared.now() <= b.expires_at => Ok(b.bytes.clone()),
+        Some(_) => Err(ApiErr::invalid("下载链接已过期 (download URL expired: valid 30 s)")),
+        None => Err(ApiErr::not_found("账单文件不存在 (unknown token)")),
+    }
+}
+
+/// The `/v3/certificates` body: the platform certificate, AEAD-encrypted with the APIv3 key.
+pub fn certificates_body(shared: &Shared) -> Result<Value, ApiErr> {
+    let m = &shared.merchant;
+    let nonce = wechatpay_coupons::clock::random_string(12).map_err(|_| ApiErr::new(500, "SYSTEM_ERROR", "rng"))?;
+    let ct = aead_encrypt(
+        &BuiltinCrypto,
+        &m.apiv3_key,
+        &nonce,
+        "certificate",
+        m.platform_cert_pem.as_bytes(),
+    )
+    .map_err(|_| ApiErr::new(500, "SYSTEM_ERROR", "encryption failed"))?;
+    Ok(json!({"data": [{
+        "serial_no": m.platform_cert.serial,
+        "effective_time": rfc3339(m.platform_cert.not_before),
+        "expire_time": rfc3339(m.platform_cert.not_after),
+        "encrypt_certificate": {
+            "algorithm": "AEAD_AES_256_GCM",
+            "nonce": nonce,
+            "associated_data": "certificate",
+            "ciphertext": ct,
+        }
+    }]}))
+}
+
+/// A parsed image upload.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The exact `meta` part bytes (what the request signature covers).
+    pub meta: Vec<u8>,
+    /// `filename` from the file part's Content-Disposition.
+    pub filename: String,
+    /// The file part's Content-Type.
+    pub content_type: String,
+    /// The image bytes.
+    pub file: Vec<u8>,
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || from > hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Splits a `multipart/form-data` body into its `meta` and `file` parts.
+pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Upload, ApiErr> {
+    let bad = |m: &str| ApiErr::invalid(format!("multipart 格式错误: {m}"));
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty() && content_type.trim_start().starts_with("multipart/form-data"))
+        .ok_or_else(|| bad("Content-Type must be multipart/form-data with a boundary"))?;
+    let delim = format!("--{boundary}");
+    let mut meta = None;
+    let mut file = None;
+    let mut pos = find(body, delim.as_bytes(), 0).ok_or_else(|| bad("boundary not found"))?;
+    loop {
+        let after = pos + delim.len();
+        if body.get(after..after + 2) == Some(b"--") {
+            break;
+        }
+        let head_start = after + 2;
+        let head_end = find(body, b"\r\n\r\n", head_start).ok_or_else(|| bad("part without headers"))?;
+        let head = String::from_utf8_lossy(&body[head_start..head_end]).to_string();
+        let content_start = head_end + 4;
+        let next =
+            find(body, format!("\r\n{delim}").as_bytes(), content_start).ok_or_else(|| bad("unterminated part"))?;
+        let content = body[content_start..next].to_vec();
+        let lower = head.to_ascii_lowercase();
+        let attr = |name: &str| {
+            head.split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                .map(|v| v.lines().next().unwrap_or_default().trim_matches('"').to_owned())
+        };
+        if lower.contains("name=\"meta\"") {
+            meta = Some(content);
+        } else if lower.contains("name=\"file\"") {
+            let ct = head
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("Content-Type:")
+                        .or_else(|| l.strip_prefix("content-type:"))
+                })
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default();
+            file = Some((attr("filename").unwrap_or_default(), ct, content));
+        }
+        pos = next + 2;
+    }
+    let meta = meta.ok_or_else(|| bad("missing meta part"))?;
+    let (filename, content_type, file) = file.ok_or_else(|| bad("missing file part"))?;
+    Ok(Upload {
+        meta,
+        filename,
+        content_type,
+        file,
+    })
+}
+
+/// Checks an upload (V-IMG-01, 02, 04) and stores it; returns `{media_url}`.
+pub fn store_image(shared: &Shared, u: Upload) -> Result<Value, ApiErr> {
+    let meta: Value = serde_json::from_slice(&u.meta)
+        .map_err(|_| ApiErr::param("meta", Value::Null, "meta 不是合法的 JSON", "body"))?;
+    let filename = meta.get("filename").and_then(Value::as_str).unwrap_or_default();
+    let digest = meta.get("sha256").and_then(Value::as_str).unwrap_or_default();
+    if filename.is_empty() {
+        return Err(ApiErr::param("meta.filename", Value::Null, "文件名必填", "body"));
+    }
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !["jpg", "jpeg", "png", "bmp"].contains(&ext.as_str()) {
+        return Err(ApiErr::param(
+            "meta.filename",
+            json!(filename),
+            "仅支持 JPG、BMP、PNG 格式",
+            "body",
+        ));
+    }
+    if u.file.is_empty() || u.file.len() > wechatpay_coupons::media::MAX_IMAGE_BYTES {
+        return Err(ApiErr::param(
+            "file",
+            json!(u.file.len()),
+            "图片大小应在 1 字节到 2M 之间",
+            "body",
+        ));
+    }
+    if !digest.eq_ignore_ascii_case(&hex_lower(&sha256(&u.file))) {
+        return Err(ApiErr::param(
+            "meta.sha256",
+            json!(digest),
+            "文件摘要与文件内容不一致 (sha256 mismatch)",
+            "body",
+        ));
+    }
+    let mime = match ext.as_str() {
+        "png" => "image/png",
+        "bmp" => "image/bmp",
+        _ => "image/jpeg",
+    };
+    let _ = u.content_type;
+    let id = format!("{}.{ext}", &hex_lower(&sha256(&u.file))[..32]);
+    lock(&shared.state).media.insert(id.clone(), (mime.to_owned(), u.file));
+    let _ = u.filename;
+    Ok(json!({"media_url": format!("{}/media/{id}", shared.base_url)}))
+}

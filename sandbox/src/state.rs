@@ -1,0 +1,1226 @@
+//! The coupon business: stocks, coupons, callbacks, uses and refunds. Pure state transitions
+//! over a [`State`] and a business time `now`; no I/O (the server holds it behind one mutex,
+//! which is what makes concurrent sends unable to over-issue).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Value, json};
+
+use crate::util::{ApiErr, cst_day, parse_rfc3339, rfc3339};
+
+/// Stock status values (lower-case, `stoped` sic).
+pub mod status {
+    /// Created, not started.
+    pub const UNACTIVATED: &str = "unactivated";
+    /// Started.
+    pub const RUNNING: &str = "running";
+    /// Paused.
+    pub const PAUSED: &str = "paused";
+    /// Ended or stopped.
+    pub const STOPED: &str = "stoped";
+}
+
+/// Coupon status values.
+pub mod coupon_status {
+    /// Usable.
+    pub const SENDED: &str = "SENDED";
+    /// Used.
+    pub const USED: &str = "USED";
+    /// Expired.
+    pub const EXPIRED: &str = "EXPIRED";
+}
+
+/// A stock (批次).
+#[derive(Debug, Clone)]
+pub struct Stock {
+    /// Id.
+    pub stock_id: String,
+    /// Creator mchid.
+    pub creator: String,
+    /// The create request as received (for the query responses).
+    pub request: Value,
+    /// Stored status (the effective one also depends on the time, see [`Stock::status_at`]).
+    pub status: &'static str,
+    /// Creation time.
+    pub create_time: i64,
+    /// Start of availability.
+    pub begin: i64,
+    /// End of availability.
+    pub end: i64,
+    /// Activation time.
+    pub start_time: Option<i64>,
+    /// Stop time (stop endpoint).
+    pub stop_time: Option<i64>,
+    /// Face value (fen).
+    pub coupon_amount: i64,
+    /// Threshold (fen).
+    pub transaction_minimum: i64,
+    /// Issue limit.
+    pub max_coupons: i64,
+    /// Budget (fen).
+    pub max_amount: i64,
+    /// Daily budget (fen).
+    pub max_amount_by_day: Option<i64>,
+    /// Per-user limit.
+    pub max_coupons_per_user: i64,
+    /// Minutes of validity after receipt.
+    pub minutes_after_receive: Option<i64>,
+    /// Coupons issued.
+    pub distributed: i64,
+    /// Issued amount per UTC+8 day.
+    pub issued_by_day: HashMap<i64, i64>,
+    /// Coupons per openid.
+    pub per_user: HashMap<String, i64>,
+    /// Available merchants.
+    pub merchants: Vec<String>,
+    /// Available item codes.
+    pub items: Vec<String>,
+}
+
+impl Stock {
+    /// The status at business time `now`: running/paused/unactivated stocks end at
+    /// `available_end_time`.
+    pub fn status_at(&self, now: i64) -> &'static str {
+        if self.status != status::STOPED && now > self.end {
+            status::STOPED
+        } else {
+            self.status
+        }
+    }
+
+    /// When the stock ended (stop time or end of availability), if it has at `now`.
+    pub fn ended_at(&self, now: i64) -> Option<i64> {
+        match (self.stop_time, self.status_at(now)) {
+            (Some(t), _) => Some(t),
+            (None, status::STOPED) => Some(self.end),
+            _ => None,
+        }
+    }
+
+    fn name(&self) -> &str {
+        self.request
+            .get("stock_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    fn description(&self) -> String {
+        self.request
+            .pointer("/pattern_info/description")
+            .or_else(|| self.request.get("comment"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn no_cash(&self) -> bool {
+        self.request.get("no_cash").and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    /// The `Stock` response object.
+    pub fn to_json(&self, now: i64) -> Value {
+        let rule = &self.request["stock_use_rule"];
+        let cur = &self.request["coupon_use_rule"];
+        let mut v = json!({
+            "stock_id": self.stock_id,
+            "stock_creator_mchid": self.creator,
+            "stock_name": self.name(),
+            "status": self.status_at(now),
+            "create_time": rfc3339(self.create_time),
+            "description": self.description(),
+            "stock_use_rule": {
+                "max_coupons": self.max_coupons,
+                "max_amount": self.max_amount,
+                "max_amount_by_day": self.max_amount_by_day.unwrap_or(self.max_amount),
+                "fixed_normal_coupon": {"coupon_amount": self.coupon_amount, "transaction_minimum": self.transaction_minimum},
+                "max_coupons_per_user": self.max_coupons_per_user,
+                "coupon_type": "NORMAL",
+                "natural_person_limit": rule.get("natural_person_limit").cloned().unwrap_or(Value::Bool(false)),
+                "prevent_api_abuse": rule.get("prevent_api_abuse").cloned().unwrap_or(Value::Bool(false)),
+                "combine_use": cur.get("combine_use").cloned().unwrap_or(Value::Bool(false)),
+            },
+            "available_begin_time": rfc3339(self.begin),
+            "available_end_time": rfc3339(self.end),
+            "distributed_coupons": self.distributed,
+            "no_cash": self.no_cash(),
+            "singleitem": !self.items.is_empty(),
+            "stock_type": "NORMAL",
+        });
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(t) = self.start_time {
+                obj.insert("start_time".into(), json!(rfc3339(t)));
+            }
+            if let Some(t) = self.ended_at(now) {
+                obj.insert("stop_time".into(), json!(rfc3339(t)));
+            }
+            for k in ["goods_tag", "trade_type"] {
+                if let (Some(x), Some(r)) = (cur.get(k), obj.get_mut("stock_use_rule").and_then(Value::as_object_mut)) {
+                    r.insert(k.into(), x.clone());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// How a coupon was used.
+#[derive(Debug, Clone)]
+pub struct Consume {
+    /// Use time.
+    pub time: i64,
+    /// Merchant where used.
+    pub mchid: String,
+    /// Payment order id.
+    pub transaction_id: String,
+    /// Order amount (fen).
+    pub order_amount: i64,
+}
+
+/// A coupon.
+#[derive(Debug, Clone)]
+pub struct Coupon {
+    /// Id.
+    pub coupon_id: String,
+    /// Stock id.
+    pub stock_id: String,
+    /// Owner.
+    pub openid: String,
+    /// The appid it was sent under.
+    pub appid: String,
+    /// Stored status (see [`Coupon::status_at`]).
+    pub status: &'static str,
+    /// Receive time.
+    pub create_time: i64,
+    /// Start of validity.
+    pub begin: i64,
+    /// End of validity.
+    pub end: i64,
+    /// Sender's request number.
+    pub out_request_no: String,
+    /// Use details once used.
+    pub consume: Option<Consume>,
+}
+
+impl Coupon {
+    /// Status at business time `now` (unused coupons expire after `end`).
+    pub fn status_at(&self, now: i64) -> &'static str {
+        if self.status == coupon_status::SENDED && now > self.end {
+            coupon_status::EXPIRED
+        } else {
+            self.status
+        }
+    }
+
+    /// The `Coupon` response object (also the COUPON.USE plaintext, with `consume_information`).
+    pub fn to_json(&self, stock: &Stock, now: i64) -> Value {
+        let mut v = json!({
+            "stock_creator_mchid": stock.creator,
+            "stock_id": self.stock_id,
+            "coupon_id": self.coupon_id,
+            "coupon_name": stock.name(),
+            "status": self.status_at(now),
+            "description": stock.description(),
+            "create_time": rfc3339(self.create_time),
+            "coupon_type": "NORMAL",
+            "no_cash": stock.no_cash(),
+            "available_begin_time": rfc3339(self.begin),
+            "available_end_time": rfc3339(self.end),
+            "singleitem": !stock.items.is_empty(),
+            "normal_coupon_information": {"coupon_amount": stock.coupon_amount, "transaction_minimum": stock.transaction_minimum},
+            "out_request_no": self.out_request_no,
+        });
+        if let (Some(c), Some(obj)) = (&self.consume, v.as_object_mut()) {
+            obj.insert(
+                "consume_information".into(),
+                json!({"consume_time": rfc3339(c.time), "consume_mchid": c.mchid, "transaction_id": c.transaction_id}),
+            );
+        }
+        v
+    }
+}
+
+/// One use or refund, for the bills.
+#[derive(Debug, Clone)]
+pub struct FlowRecord {
+    /// Stock id.
+    pub stock_id: String,
+    /// Coupon id.
+    pub coupon_id: String,
+    /// Discount (fen).
+    pub discount: i64,
+    /// Order amount (fen).
+    pub order_amount: i64,
+    /// Payment order id.
+    pub transaction_id: String,
+    /// Refund id (refunds only).
+    pub refund_id: Option<String>,
+    /// Time of use / refund.
+    pub time: i64,
+    /// Merchant.
+    pub mchid: String,
+}
+
+/// The notification callback of the merchant.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// URL.
+    pub notify_url: String,
+    /// Push on/off.
+    pub enabled: bool,
+    /// Last update.
+    pub update_time: i64,
+}
+
+/// Everything the simulated WeChat Pay knows.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Stocks by id (ids increase, so this is creation order).
+    pub stocks: BTreeMap<String, Stock>,
+    /// Coupons by id.
+    pub coupons: BTreeMap<String, Coupon>,
+    /// Create-stock idempotency: out_request_no → (request, stock_id).
+    pub create_requests: HashMap<String, (Value, String)>,
+    /// Send idempotency: out_request_no → ((openid, request), coupon_id).
+    pub send_requests: HashMap<String, (Value, String)>,
+    /// Callback setting.
+    pub callback: Option<Callback>,
+    /// Uses, in order.
+    pub uses: Vec<FlowRecord>,
+    /// Refunds, in order.
+    pub refunds: Vec<FlowRecord>,
+    /// Uploaded images: id → (mime, bytes).
+    pub media: HashMap<String, (String, Vec<u8>)>,
+    next_id: u64,
+}
+
+/// Who is calling and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// Authenticated mchid.
+    pub mchid: &'a str,
+    /// The appid bound to that merchant.
+    pub appid: &'a str,
+    /// Business time.
+    pub now: i64,
+    /// Base URL of the sandbox (media URLs must start with it).
+    pub base_url: &'a str,
+}
+
+// ---- field access helpers -------------------------------------------------------------
+
+fn at<'v>(v: &'v Value, ptr: &str) -> Option<&'v Value> {
+    v.pointer(ptr).filter(|x| !x.is_null())
+}
+
+fn field_name(ptr: &str) -> String {
+    ptr.trim_start_matches('/').replace('/', ".")
+}
+
+fn req_str<'v>(v: &'v Value, ptr: &str, max: usize) -> Result<&'v str, ApiErr> {
+    match at(v, ptr) {
+        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
+        Some(Value::String(s)) if s.is_empty() => Err(ApiErr::body(&field_name(ptr), json!(s), "不能为空 (empty)")),
+        Some(Value::String(s)) if s.chars().count() > max => Err(ApiErr::body(
+            &field_name(ptr),
+            json!(s),
+            format!("长度超过 {max} (longer than {max} characters)"),
+        )),
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(ApiErr::body(
+            &field_name(ptr),
+            other.clone(),
+            "应为字符串 (expected a string)",
+        )),
+    }
+}
+
+fn opt_str<'v>(v: &'v Value, ptr: &str, max: usize) -> Result<Option<&'v str>, ApiErr> {
+    match at(v, ptr) {
+        None => Ok(None),
+        Some(_) => req_str(v, ptr, max).map(Some),
+    }
+}
+
+fn req_int(v: &Value, ptr: &str) -> Result<i64, ApiErr> {
+    match at(v, ptr) {
+        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
+        Some(x) => x
+            .as_i64()
+            .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为整数 (expected an integer)")),
+    }
+}
+
+fn opt_int(v: &Value, ptr: &str) -> Result<Option<i64>, ApiErr> {
+    match at(v, ptr) {
+        None => Ok(None),
+        Some(_) => req_int(v, ptr).map(Some),
+    }
+}
+
+fn req_bool(v: &Value, ptr: &str) -> Result<bool, ApiErr> {
+    match at(v, ptr) {
+        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
+        Some(x) => x
+            .as_bool()
+            .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为布尔值 (expected a boolean)")),
+    }
+}
+
+fn opt_str_list(v: &Value, ptr: &str, min: usize, max: usize, item_max: usize) -> Result<Vec<String>, ApiErr> {
+    let Some(x) = at(v, ptr) else { return Ok(Vec::new()) };
+    let arr = x
+        .as_array()
+        .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为数组 (expected an array)"))?;
+    if arr.len() < min || arr.len() > max {
+        return Err(ApiErr::body(
+            &field_name(ptr),
+            x.clone(),
+            format!("条目个数应为 [{min},{max}] (expected {min} to {max} items)"),
+        ));
+    }
+    arr.iter()
+        .map(|i| match i.as_str() {
+            Some(s) if !s.is_empty() && s.chars().count() <= item_max => Ok(s.to_owned()),
+            _ => Err(ApiErr::body(
+                &field_name(ptr),
+                i.clone(),
+                format!("每项应为 1 到 {item_max} 个字符的字符串 (items: strings of 1 to {item_max} characters)"),
+            )),
+        })
+        .collect()
+}
+
+fn check_request_no(v: &Value, ptr: &str) -> Result<String, ApiErr> {
+    let s = req_str(v, ptr, 128)?;
+    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"|_*-".contains(&b)) {
+        return Err(ApiErr::body(
+            &field_name(ptr),
+            json!(s),
+            "只能包含英文字母、数字、|、_、*、- (allowed: [A-Za-z0-9|_*-])",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// V-G-02: no character outside the Basic Multilingual Plane anywhere in the body.
+fn check_bmp(v: &Value, path: &str) -> Result<(), ApiErr> {
+    match v {
+        Value::String(s) if s.chars().any(|c| u32::from(c) > 0xFFFF) => Err(ApiErr::body(
+            path.trim_start_matches('.'),
+            json!(s),
+            "不支持 4 字节 UTF-8 字符 (characters such as emoji are not supported)",
+        )),
+        Value::Array(a) => a.iter().try_for_each(|x| check_bmp(x, path)),
+        Value::Object(o) => o.iter().try_for_each(|(k, x)| check_bmp(x, &format!("{path}.{k}"))),
+        _ => Ok(()),
+    }
+}
+
+const DAY: i64 = 86_400;
+const TRADE_TYPES: [&str; 6] = ["MICROAPP", "APPPAY", "PPAY", "CARD", "FACE", "OTHER"];
+const COLORS: [&str; 14] = [
+    "COLOR010", "COLOR020", "COLOR030", "COLOR040", "COLOR050", "COLOR060", "COLOR070", "COLOR080", "COLOR081",
+    "COLOR082", "COLOR090", "COLOR100", "COLOR101", "COLOR102",
+];
+
+impl State {
+    fn next(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn stock_of(&self, stock_id: &str, creator: &str) -> Result<&Stock, ApiErr> {
+        let s = self
+            .stocks
+            .get(stock_id)
+            .ok_or_else(|| ApiErr::not_found("批次不存在 (stock not found)"))?;
+        if s.creator != creator {
+            return Err(ApiErr::not_found("批次不存在 (stock not found for this creator)"));
+        }
+        Ok(s)
+    }
+
+    /// Validates a create-stock body (the MUST rules of validation-rules.md §1) and creates it.
+    pub fn create_stock(&mut self, c: Caller<'_>, body: &Value) -> Result<Value, ApiErr> {
+        check_bmp(body, "")?;
+        let out_request_no = check_request_no(body, "/out_request_no")?;
+        if let Some((prev, id)) = self.create_requests.get(&out_request_no) {
+            if prev == body {
+                let t = self.stocks.get(id).map_or(c.now, |s| s.create_time);
+                return Ok(json!({"stock_id": id, "create_time": rfc3339(t)}));
+            }
+            return Err(ApiErr::invalid(
+                "out_request_no 已使用，但请求参数与原请求不一致 (out_request_no reused with different content)",
+            ));
+        }
+        let name = req_str(body, "/stock_name", 20)?;
+        if name.chars().any(|ch| !ch.is_ascii()) && name.chars().count() > 9 {
+            return Err(ApiErr::body(
+                "stock_name",
+                json!(name),
+                "不能超过 9 个中文字符 (at most 9 Chinese characters)",
+            ));
+        }
+        if name.contains(['_', ',', ';', '|']) {
+            return Err(ApiErr::body(
+                "stock_name",
+                json!(name),
+                "不能包含 _ , ; | (must not contain _ , ; |)",
+            ));
+        }
+        opt_str(body, "/comment", 60)?;
+        let belong = req_str(body, "/belong_merchant", 20)?;
+        if belong != c.mchid {
+            return Err(ApiErr::body(
+                "belong_merchant",
+                json!(belong),
+                "必须为调用商户号 (must be the calling mchid)",
+            ));
+        }
+        let parse_time = |ptr: &str| -> Result<i64, ApiErr> {
+            let s = req_str(body, ptr, 64)?;
+            parse_rfc3339(s)
+                .ok_or_else(|| ApiErr::body(&field_name(ptr), json!(s), "输入时间格式错误 (expected RFC 3339)"))
+        };
+        let begin = parse_time("/available_begin_time")?;
+        let end = parse_time("/available_end_time")?;
+        if begin < c.now - 300 {
+            return Err(ApiErr::body(
+                "available_begin_time",
+                json!(rfc3339(begin)),
+                "开始时间不能早于当前时间 (must not be earlier than now)",
+            ));
+        }
+        if begin > c.now + 365 * DAY {
+            return Err(ApiErr::body(
+                "available_begin_time",
+                json!(rfc3339(begin)),
+                "开始时间不能晚于 365 天后 (at most 365 days ahead)",
+            ));
+        }
+        if end <= begin {
+            return Err(ApiErr::body(
+                "available_end_time",
+                json!(rfc3339(end)),
+                "结束时间必须晚于开始时间 (must be after the begin time)",
+            ));
+        }
+        if end - begin > 90 * DAY {
+            return Err(ApiErr::body(
+                "available_end_time",
+                json!(rfc3339(end)),
+                "活动时间不能超过 90 天 (range at most 90 days)",
+            ));
+        }
+        let max_coupons = req_int(body, "/stock_use_rule/max_coupons")?;
+        let max_amount = req_int(body, "/stock_use_rule/max_amount")?;
+        let max_amount_by_day = opt_int(body, "/stock_use_rule/max_amount_by_day")?;
+        let per_user = req_int(body, "/stock_use_rule/max_coupons_per_user")?;
+        req_bool(body, "/stock_use_rule/natural_person_limit")?;
+        req_bool(body, "/stock_use_rule/prevent_api_abuse")?;
+        let amount = req_int(body, "/coupon_use_rule/fixed_normal_coupon/coupon_amount")?;
+        let minimum = req_int(body, "/coupon_use_rule/fixed_normal_coupon/transaction_minimum")?;
+        if max_coupons < 1 || max_coupons > 10_000_000 {
+            return Err(ApiErr::body(
+                "stock_use_rule.max_coupons",
+                json!(max_coupons),
+                "应在 [1, 10000000] (out of range)",
+            ));
+        }
+        if !(10..=100_000).contains(&amount) {
+            return Err(ApiErr::body(
+                "coupon_use_rule.fixed_normal_coupon.coupon_amount",
+                json!(amount),
+                "面额应在 [10, 100000] 分 (0.10 to 1000 CNY)",
+            ));
+        }
+        if !(10..=10_000_000).contains(&minimum) || minimum < amount + 1 {
+            return Err(ApiErr::body(
+                "coupon_use_rule.fixed_normal_coupon.transaction_minimum",
+                json!(minimum),
+                "门槛应大于面额且在 [10, 10000000] 分 (threshold must exceed the face value)",
+            ));
+        }
+        if max_amount != amount.saturating_mul(max_coupons) || max_amount > 10_000_000_000 {
+            return Err(ApiErr::body(
+                "stock_use_rule.max_amount",
+                json!(max_amount),
+                format!(
+                    "总预算必须等于面额 × 发放总上限 = {} (must equal coupon_amount × max_coupons)",
+                    amount.saturating_mul(max_coupons)
+                ),
+            ));
+        }
+        if let Some(d) = max_amount_by_day
+            && (d < 1 || d > max_amount)
+        {
+            return Err(ApiErr::body(
+                "stock_use_rule.max_amount_by_day",
+                json!(d),
+                "单天预算应在 [1, max_amount] (1 to max_amount)",
+            ));
+        }
+        if per_user < 1 {
+            return Err(ApiErr::body(
+                "stock_use_rule.max_coupons_per_user",
+                json!(per_user),
+                "单个用户可领个数不能为 0 (at least 1)",
+            ));
+        }
+        let minutes = opt_int(
+            body,
+            "/coupon_use_rule/coupon_available_time/available_time_after_receive",
+        )?;
+        if let Some(m) = minutes
+            && !(1..=1440).contains(&m)
+        {
+            return Err(ApiErr::body(
+                "coupon_use_rule.coupon_available_time.available_time_after_receive",
+                json!(m),
+                "值应在 [1, 1440] (minutes)",
+            ));
+        }
+        if let Some(days) = at(
+            body,
+            "/coupon_use_rule/coupon_available_time/fix_available_time/available_week_day",
+        ) {
+            let ok = days.as_array().is_some_and(|a| {
+                let mut seen = [false; 7];
+                a.iter().all(|d| match d.as_u64() {
+                    Some(x) if x <= 6 && !seen[x as usize] => {
+                        seen[x as usize] = true;
+                        true
+                    }
+                    _ => false,
+                })
+            });
+            if !ok {
+                return Err(ApiErr::body(
+                    "coupon_use_rule.coupon_available_time.fix_available_time.available_week_day",
+                    days.clone(),
+                    "应为 0-6 的不重复整数数组 (distinct integers 0 to 6)",
+                ));
+            }
+        }
+        let tags = opt_str_list(body, "/coupon_use_rule/goods_tag", 0, 50, 128)?;
+        if let Some(t) = tags
+            .iter()
+            .find(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            return Err(ApiErr::body(
+                "coupon_use_rule.goods_tag",
+                json!(t),
+                "只能包含字母、数字和 _ (letters, digits, _)",
+            ));
+        }
+        let items = opt_str_list(body, "/coupon_use_rule/available_items", 1, 50, 128)?;
+        opt_str_list(body, "/coupon_use_rule/unavailable_items", 1, 50, 128)?;
+        let mut merchants = opt_str_list(body, "/coupon_use_rule/available_merchants", 1, 50, 20)?;
+        if merchants.is_empty() {
+            merchants.push(c.mchid.to_owned());
+        }
+        opt_str_list(body, "/coupon_use_rule/limit_pay", 1, 1, 64)?;
+        if at(body, "/coupon_use_rule/limit_card").is_some() {
+            let name = req_str(body, "/coupon_use_rule/limit_card/name", 4)?;
+            let _ = name;
+            let bins = opt_str_list(body, "/coupon_use_rule/limit_card/bin", 1, 10, 9)?;
+            if bins.is_empty() || bins.iter().any(|b| b.len() < 6) {
+                return Err(ApiErr::body(
+                    "coupon_use_rule.limit_card.bin",
+                    at(body, "/coupon_use_rule/limit_card/bin")
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                    "1 到 10 项，每项 6 到 9 个字符 (1 to 10 items of 6 to 9 characters)",
+                ));
+            }
+        }
+        let trade = opt_str_list(body, "/coupon_use_rule/trade_type", 1, 6, 16)?;
+        for (i, t) in trade.iter().enumerate() {
+            if !TRADE_TYPES.contains(&t.as_str()) || trade[..i].contains(t) {
+                return Err(ApiErr::body(
+                    "coupon_use_rule.trade_type",
+                    json!(t),
+                    "取值应为 MICROAPP/APPPAY/PPAY/CARD/FACE/OTHER 且不重复",
+                ));
+            }
+        }
+        if at(body, "/pattern_info").is_some() {
+            req_str(body, "/pattern_info/description", 1000)?;
+            opt_str(body, "/pattern_info/merchant_name", 128)?;
+            for f in ["/pattern_info/merchant_logo", "/pattern_info/coupon_image"] {
+                if let Some(url) = opt_str(body, f, 128)? {
+                    let known = url
+                        .strip_prefix(c.base_url)
+                        .and_then(|p| p.strip_prefix("/media/"))
+                        .is_some_and(|id| self.media.contains_key(id));
+                    if !known {
+                        return Err(ApiErr::body(
+                            &field_name(f),
+                            json!(url),
+                            "必须是图片上传接口返回的 media_url (must be a media_url from the image-upload API)",
+                        ));
+                    }
+                }
+            }
+            if let Some(color) = opt_str(body, "/pattern_info/background_color", 16)?
+                && !COLORS.contains(&color)
+            {
+                return Err(ApiErr::body(
+                    "pattern_info.background_color",
+                    json!(color),
+                    "不支持的背景颜色 (unknown colour)",
+                ));
+            }
+            match opt_str(body, "/pattern_info/jump_target", 16)? {
+                None | Some("PAYMENT_CODE") | Some("DEFAULT_PAGE") => {}
+                Some("MINI_PROGRAM") => {
+                    req_str(body, "/pattern_info/mini_program_appid", 128)?;
+                    req_str(body, "/pattern_info/mini_program_path", 256)?;
+                }
+                Some(other) => {
+                    return Err(ApiErr::body(
+                        "pattern_info.jump_target",
+                        json!(other),
+                        "取值应为 PAYMENT_CODE/MINI_PROGRAM/DEFAULT_PAGE",
+                    ));
+                }
+            }
+        }
+        req_bool(body, "/no_cash")?;
+        let stock_type = req_str(body, "/stock_type", 16)?;
+        if stock_type != "NORMAL" {
+            return Err(ApiErr::body(
+                "stock_type",
+                json!(stock_type),
+                "仅支持 NORMAL (only NORMAL)",
+            ));
+        }
+        let stock_id = format!("{}", 17_000_000 + self.next());
+        let stock = Stock {
+            stock_id: stock_id.clone(),
+            creator: c.mchid.to_owned(),
+            request: body.clone(),
+            status: status::UNACTIVATED,
+            create_time: c.now,
+            begin,
+            end,
+            start_time: None,
+            stop_time: None,
+            coupon_amount: amount,
+            transaction_minimum: minimum,
+            max_coupons,
+            max_amount,
+            max_amount_by_day,
+            max_coupons_per_user: per_user,
+            minutes_after_receive: minutes,
+            distributed: 0,
+            issued_by_day: HashMap::new(),
+            per_user: HashMap::new(),
+            merchants,
+            items,
+        };
+        self.stocks.insert(stock_id.clone(), stock);
+        self.create_requests
+            .insert(out_request_no, (body.clone(), stock_id.clone()));
+        Ok(json!({"stock_id": stock_id, "create_time": rfc3339(c.now)}))
+    }
+
+    /// start / pause / restart / stop.
+    pub fn transition(&mut self, c: Caller<'_>, stock_id: &str, action: &str, body: &Value) -> Result<Value, ApiErr> {
+        let creator = req_str(body, "/stock_creator_mchid", 20)?;
+        if creator != c.mchid {
+            return Err(ApiErr::blocked(
+                "调用商户无权限 (only the creator may change the stock)",
+            ));
+        }
+        let stock = self.stock_of(stock_id, creator)?;
+        let current = stock.status_at(c.now);
+        let (from, to, key): (&[&str], &'static str, &str) = match action {
+            "start" => (&[status::UNACTIVATED], status::RUNNING, "start_time"),
+            "pause" => (&[status::RUNNING], status::PAUSED, "pause_time"),
+            "restart" => (&[status::PAUSED], status::RUNNING, "restart_time"),
+            _ => (&[status::UNACTIVATED], status::STOPED, "stop_time"),
+        };
+        if !from.contains(&current) {
+            return Err(ApiErr::invalid(format!(
+                "批次状态为 {current}，不能执行 {action} (stock is {current}; {action} needs {})",
+                from.join("/")
+            )));
+        }
+        if let Some(s) = self.stocks.get_mut(stock_id) {
+            s.status = to;
+            match action {
+                "start" => s.start_time = Some(c.now),
+                "stop" => s.stop_time = Some(c.now),
+                _ => {}
+            }
+        }
+        Ok(json!({ key: rfc3339(c.now), "stock_id": stock_id }))
+    }
+
+    /// Sends a coupon to `openid`, enforcing status, limits and budget.
+    pub fn send_coupon(&mut self, c: Caller<'_>, openid: &str, body: &Value) -> Result<Value, ApiErr> {
+        check_bmp(body, "")?;
+        if openid.is_empty() || openid.chars().count() > 128 {
+            return Err(ApiErr::param("openid", json!(openid), "openid必填，长度 1-128", "path"));
+        }
+        let stock_id = req_str(body, "/stock_id", 20)?.to_owned();
+        let out_request_no = check_request_no(body, "/out_request_no")?;
+        let appid = req_str(body, "/appid", 128)?;
+        let creator = req_str(body, "/stock_creator_mchid", 20)?;
+        for f in ["/coupon_value", "/coupon_minimum"] {
+            if let Some(x) = opt_int(body, f)?
+                && x < 0
+            {
+                return Err(ApiErr::body(&field_name(f), json!(x), "不能为负 (must be ≥ 0)"));
+            }
+        }
+        let fingerprint = json!({"openid": openid, "body": body});
+        if let Some((prev, coupon_id)) = self.send_requests.get(&out_request_no) {
+            if *prev == fingerprint {
+                return Ok(json!({ "coupon_id": coupon_id }));
+            }
+            return Err(ApiErr::invalid(
+                "out_request_no 已使用，但请求参数与原请求不一致 (out_request_no reused with different content)",
+            ));
+        }
+        if appid != c.appid {
+            return Err(ApiErr::new(
+                400,
+                "APPID_MCHID_NOT_MATCH",
+                "商户号与appid不匹配 (appid is not bound to the calling mchid)",
+            ));
+        }
+        let stock = self
+            .stocks
+            .get(&stock_id)
+            .ok_or_else(|| ApiErr::not_found("批次不存在 (stock not found)"))?;
+        if stock.creator != creator {
+            return Err(ApiErr::not_found(
+                "批次不存在 (stock not found for this stock_creator_mchid)",
+            ));
+        }
+        if creator != c.mchid && !stock.merchants.iter().any(|m| m == c.mchid) {
+            return Err(ApiErr::blocked("商户无权发券 (caller may not send this stock)"));
+        }
+        if stock.status_at(c.now) != status::RUNNING || c.now < stock.begin {
+            return Err(ApiErr::invalid("活动已结束或未激活 (stock ended or not activated)"));
+        }
+        if stock.per_user.get(openid).copied().unwrap_or(0) >= stock.max_coupons_per_user {
+            return Err(ApiErr::blocked("用户被限领拦截 (per-user limit reached)"));
+        }
+        if stock.distributed >= stock.max_coupons {
+            return Err(ApiErr::new(403, "NOT_ENOUGH", "批次预算不足 (stock budget exhausted)"));
+        }
+        let day = cst_day(c.now);
+        if let Some(d) = stock.max_amount_by_day
+            && stock.issued_by_day.get(&day).copied().unwrap_or(0) + stock.coupon_amount > d
+        {
+            return Err(ApiErr::new(
+                403,
+                "NOT_ENOUGH",
+                "批次当天预算不足 (daily budget exhausted)",
+            ));
+        }
+        let end = match stock.minutes_after_receive {
+            Some(m) => (c.now + m * 60).min(stock.end),
+            None => stock.end,
+        };
+        let begin = c.now.max(stock.begin);
+        let coupon_id = format!("{}", 20_000_000_000u64 + self.next());
+        if let Some(s) = self.stocks.get_mut(&stock_id) {
+            s.distributed += 1;
+            *s.per_user.entry(openid.to_owned()).or_insert(0) += 1;
+            *s.issued_by_day.entry(day).or_insert(0) += s.coupon_amount;
+        }
+        self.coupons.insert(
+            coupon_id.clone(),
+            Coupon {
+                coupon_id: coupon_id.clone(),
+                stock_id,
+                openid: openid.to_owned(),
+                appid: appid.to_owned(),
+                status: coupon_status::SENDED,
+                create_time: c.now,
+                begin,
+                end,
+                out_request_no: out_request_no.clone(),
+                consume: None,
+            },
+        );
+        self.send_requests
+            .insert(out_request_no, (fingerprint, coupon_id.clone()));
+        Ok(json!({ "coupon_id": coupon_id }))
+    }
+
+    /// GET one stock.
+    pub fn get_stock(&self, c: Caller<'_>, stock_id: &str, q: &Query) -> Result<Value, ApiErr> {
+        let creator = q.required("stock_creator_mchid", 20)?;
+        Ok(self.stock_of(stock_id, creator)?.to_json(c.now))
+    }
+
+    /// GET the stock list.
+    pub fn list_stocks(&self, c: Caller<'_>, q: &Query) -> Result<Value, ApiErr> {
+        let offset = q.int("offset", Some(0), 0, i64::MAX)?;
+        let limit = q.int("limit", None, 1, 10)?;
+        let creator = q.required("stock_creator_mchid", 20)?;
+        let time = |name: &str| -> Result<Option<i64>, ApiErr> {
+            match q.get(name) {
+                None => Ok(None),
+                Some(s) => parse_rfc3339(s)
+                    .map(Some)
+                    .ok_or_else(|| ApiErr::query(name, json!(s), "输入时间格式错误 (RFC 3339; encode + as %2B)")),
+            }
+        };
+        let (from, to) = (time("create_start_time")?, time("create_end_time")?);
+        let st = q.get("status");
+        if let Some(s) = st
+            && !["unactivated", "audit", "running", "stoped", "paused"].contains(&s)
+        {
+            return Err(ApiErr::query("status", json!(s), "非法的批次状态 (invalid status)"));
+        }
+        let all: Vec<&Stock> = self
+            .stocks
+            .values()
+            .filter(|s| s.creator == creator)
+            .filter(|s| from.is_none_or(|f| s.create_time >= f) && to.is_none_or(|t| s.create_time <= t))
+            .filter(|s| st.is_none_or(|x| s.status_at(c.now) == x))
+            .collect();
+        let data: Vec<Value> = all
+            .iter()
+            .skip((offset * limit) as usize)
+            .take(limit as usize)
+            .map(|s| s.to_json(c.now))
+            .collect();
+        Ok(json!({"total_count": all.len(), "limit": limit, "offset": offset, "data": data}))
+    }
+
+    /// GET merchants or items of a stock.
+    pub fn stock_list_field(&self, stock_id: &str, q: &Query, items: bool) -> Result<Value, ApiErr> {
+        let (omax, lmax) = if items { (500, 100) } else { (1000, 50) };
+        let offset = q.int("offset", None, 0, omax)?;
+        let limit = q.int("limit", None, 1, lmax)?;
+        let creator = q.required("stock_creator_mchid", 20)?;
+        let s = self.stock_of(stock_id, creator)?;
+        let list = if items { &s.items } else { &s.merchants };
+        let data: Vec<&String> = list.iter().skip(offset as usize).take(limit as usize).collect();
+        Ok(json!({"data": data, "total_count": list.len(), "offset": offset, "limit": limit, "stock_id": stock_id}))
+    }
+
+    /// GET one coupon.
+    pub fn get_coupon(&self, c: Caller<'_>, openid: &str, coupon_id: &str, q: &Query) -> Result<Value, ApiErr> {
+        let appid = q.required("appid", 128)?;
+        if appid != c.appid {
+            return Err(ApiErr::new(400, "APPID_MCHID_NOT_MATCH", "商户号与appid不匹配"));
+        }
+        let coupon = self
+            .coupons
+            .get(coupon_id)
+            .filter(|x| x.openid == openid && x.appid == appid)
+            .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
+        let stock = self
+            .stocks
+            .get(&coupon.stock_id)
+            .ok_or_else(|| ApiErr::not_found("批次不存在"))?;
+        Ok(coupon.to_json(stock, c.now))
+    }
+
+    /// GET a user's coupons.
+    pub fn user_coupons(&self, c: Caller<'_>, openid: &str, q: &Query) -> Result<Value, ApiErr> {
+        let appid = q.required("appid", 128)?;
+        if appid != c.appid {
+            return Err(ApiErr::new(400, "APPID_MCHID_NOT_MATCH", "商户号与appid不匹配"));
+        }
+        let creator = q.get("creator_mchid");
+        let sender = q.get("sender_mchid");
+        let available = q.get("available_mchid");
+        if creator.is_none() && sender.is_none() && available.is_none() {
+            return Err(ApiErr::query(
+                "creator_mchid",
+                Value::Null,
+                "creator_mchid、sender_mchid、available_mchid 任意选填一个 (one of them is required)",
+            ));
+        }
+        let st = q.get("status");
+        if let Some(s) = st
+            && s != "SENDED"
+            && s != "USED"
+        {
+            return Err(ApiErr::query("status", json!(s), "取值应为 SENDED 或 USED"));
+        }
+        let only_usable = creator.is_none() && available.is_some();
+        let offset = if only_usable {
+            0
+        } else {
+            q.int("offset", Some(0), 0, i64::MAX)?
+        };
+        let limit = if only_usable {
+            i64::MAX
+        } else {
+            q.int("limit", Some(20), 1, 100)?
+        };
+        let stock_filter = if only_usable { None } else { q.get("stock_id") };
+        let mut data = Vec::new();
+        let mut total = 0usize;
+        for coupon in self.coupons.values().filter(|x| x.openid == openid) {
+            let Some(stock) = self.stocks.get(&coupon.stock_id) else {
+                continue;
+            };
+            let s = coupon.status_at(c.now);
+            let keep = if let Some(cr) = creator {
+                stock.creator == cr
+                    && s != coupon_status::EXPIRED
+                    && match st {
+                        Some("SENDED") => s == coupon_status::SENDED,
+                        _ => true,
+                    }
+            } else if let Some(av) = available {
+                s == coupon_status::SENDED && stock.merchants.iter().any(|m| m == av)
+            } else {
+                sender == Some(c.mchid)
+            };
+            if keep && stock_filter.is_none_or(|f| f == coupon.stock_id) {
+                if total >= offset as usize && data.len() < limit as usize {
+                    data.push(coupon.to_json(stock, c.now));
+                }
+                total += 1;
+            }
+        }
+        let limit = if only_usable { data.len() as i64 } else { limit };
+        Ok(json!({"data": data, "total_count": total, "limit": limit, "offset": offset}))
+    }
+
+    /// POST modify-goods-id.
+    pub fn modify_items(&mut self, c: Caller<'_>, stock_id: &str, body: &Value) -> Result<Value, ApiErr> {
+        let creator = req_str(body, "/stock_creator_mchid", 20)?;
+        self.stock_of(stock_id, creator)?;
+        let add = opt_str_list(body, "/add_goods_id_list", 0, 50, 128)?;
+        let del = opt_str_list(body, "/delete_goods_id_list", 0, 50, 128)?;
+        if add.is_empty() && del.is_empty() {
+            return Err(ApiErr::body(
+                "add_goods_id_list",
+                Value::Null,
+                "add_goods_id_list 与 delete_goods_id_list 不能同时为空",
+            ));
+        }
+        let Some(s) = self.stocks.get(stock_id) else {
+            return Err(ApiErr::not_found("批次不存在"));
+        };
+        let mut items = s.items.clone();
+        items.retain(|i| !del.contains(i));
+        for a in add {
+            if !items.contains(&a) {
+                items.push(a);
+            }
+        }
+        if items.is_empty() {
+            return Err(ApiErr::new(
+                403,
+                "RULE_LIMIT",
+                "至少需要保留一个可用单品编码 (at least one code must remain)",
+            ));
+        }
+        if let Some(s) = self.stocks.get_mut(stock_id) {
+            s.items = items;
+        }
+        Ok(json!({"effect_time": rfc3339(c.now), "stock_id": stock_id}))
+    }
+
+    /// POST callbacks. `http://` is accepted for loopback hosts only (sandbox relaxation).
+    pub fn set_callback(&mut self, c: Caller<'_>, body: &Value) -> Result<Value, ApiErr> {
+        let mchid = req_str(body, "/mchid", 20)?;
+        if mchid != c.mchid {
+            return Err(ApiErr::invalid("非法的商户号 (mchid must be the caller)"));
+        }
+        let url = req_str(body, "/notify_url", 256)?;
+        check_notify_url(url)?;
+        let enabled = match at(body, "/switch") {
+            None => true,
+            Some(_) => req_bool(body, "/switch")?,
+        };
+        self.callback = Some(Callback {
+            notify_url: url.to_owned(),
+            enabled,
+            update_time: c.now,
+        });
+        Ok(json!({"update_time": rfc3339(c.now), "notify_url": url}))
+    }
+
+    /// GET callbacks.
+    pub fn get_callback(&self, c: Caller<'_>, q: &Query) -> Result<Value, ApiErr> {
+        let mchid = q.required("mchid", 20)?;
+        if mchid != c.mchid {
+            return Err(ApiErr::invalid("非法的商户号"));
+        }
+        let cb = self
+            .callback
+            .as_ref()
+            .ok_or_else(|| ApiErr::not_found("未设置消息通知地址 (no callback set)"))?;
+        Ok(json!({"notify_url": cb.notify_url, "mchid": mchid}))
+    }
+
+    /// Sandbox: a user pays with a coupon. Returns the coupon JSON for the notification.
+    pub fn use_coupon(&mut self, now: i64, body: &Value) -> Result<(Value, FlowRecord), ApiErr> {
+        let coupon_id = req_str(body, "/coupon_id", 20)?.to_owned();
+        let coupon = self
+            .coupons
+            .get(&coupon_id)
+            .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
+        if let Some(o) = opt_str(body, "/openid", 128)?
+            && o != coupon.openid
+        {
+            return Err(ApiErr::invalid("券不属于该用户 (coupon belongs to another user)"));
+        }
+        let stock = self
+            .stocks
+            .get(&coupon.stock_id)
+            .ok_or_else(|| ApiErr::not_found("批次不存在"))?
+            .clone();
+        let st = coupon.status_at(now);
+        if st != coupon_status::SENDED {
+            return Err(ApiErr::invalid(format!("券状态为 {st}，不可使用 (coupon is {st})")));
+        }
+        if now < coupon.begin {
+            return Err(ApiErr::invalid("券尚未生效 (coupon not yet valid)"));
+        }
+        let order_amount = opt_int(body, "/order_amount")?.unwrap_or(stock.transaction_minimum);
+        if order_amount < stock.transaction_minimum {
+            return Err(ApiErr::body(
+                "order_amount",
+                json!(order_amount),
+                format!("订单金额未达到使用门槛 {} 分", stock.transaction_minimum),
+            ));
+        }
+        let mchid = opt_str(body, "/mchid", 20)?
+            .map(str::to_owned)
+            .unwrap_or_else(|| stock.creator.clone());
+        let transaction_id = match opt_str(body, "/transaction_id", 32)? {
+            Some(t) => t.to_owned(),
+            None => {
+                let year = crate::util::bill_time(now).get(0..4).unwrap_or("2026").to_owned();
+                format!("4200000000{year}{:014}", self.next())
+            }
+        };
+        let rec = FlowRecord {
+            stock_id: stock.stock_id.clone(),
+            coupon_id: coupon_id.clone(),
+            discount: stock.coupon_amount,
+            order_amount,
+            transaction_id: transaction_id.clone(),
+            refund_id: None,
+            time: now,
+            mchid: mchid.clone(),
+        };
+        let mut json_out = Value::Null;
+        if let Some(cp) = self.coupons.get_mut(&coupon_id) {
+            cp.status = coupon_status::USED;
+            cp.consume = Some(Consume {
+                time: now,
+                mchid,
+                transaction_id,
+                order_amount,
+            });
+            json_out = cp.to_json(&stock, now);
+        }
+        self.uses.push(rec.clone());
+        Ok((json_out, rec))
+    }
+
+    /// Sandbox: the order paid with a coupon is refunded; the coupon becomes usable again if it
+    /// has not expired.
+    pub fn refund(&mut self, now: i64, body: &Value) -> Result<Value, ApiErr> {
+        let coupon_id = req_str(body, "/coupon_id", 20)?.to_owned();
+        let refund_id = format!("50300000{:012}", self.next());
+        let coupon = self
+            .coupons
+            .get(&coupon_id)
+            .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
+        let Some(consume) = coupon.consume.clone().filter(|_| coupon.status == coupon_status::USED) else {
+            return Err(ApiErr::invalid("券未使用，不能退款 (coupon is not used)"));
+        };
+        let discount = self.stocks.get(&coupon.stock_id).map_or(0, |s| s.coupon_amount);
+        let rec = FlowRecord {
+            stock_id: coupon.stock_id.clone(),
+            coupon_id: coupon_id.clone(),
+            discount,
+            order_amount: consume.order_amount,
+            transaction_id: consume.transaction_id,
+            refund_id: Some(refund_id.clone()),
+            time: now,
+            mchid: consume.mchid,
+        };
+        self.refunds.push(rec);
+        let mut new_status = coupon_status::SENDED;
+        if let Some(cp) = self.coupons.get_mut(&coupon_id) {
+            cp.status = coupon_status::SENDED;
+            cp.consume = None;
+            new_status = cp.status_at(now);
+        }
+        Ok(json!({"coupon_id": coupon_id, "refund_id": refund_id, "coupon_status": new_status}))
+    }
+}
+
+/// V-CB-02..04 with the sandbox relaxation: `https://…` anywhere, `http://` only on loopback.
+pub fn check_notify_url(url: &str) -> Result<(), ApiErr> {
+    let bad = |issue: &str| Err(ApiErr::body("notify_url", json!(url), issue.to_owned()));
+    let rest = if let Some(r) = url.strip_prefix("https://") {
+        r
+    } else if let Some(r) = url.strip_prefix("http://") {
+        let host = r.split(['/', ':']).next().unwrap_or_default();
+        if !(host == "localhost" || host.starts_with("127.") || host == "[") {
+            return bad("http 仅允许回环地址；请使用 https (http only on loopback in the sandbox)");
+        }
+        r
+    } else {
+        return bad("回调url必须以 https:// 开头 (must be an https URL)");
+    };
+    if url.contains('?') || url.contains('#') {
+        return bad("回调url不能携带参数 (no query string)");
+    }
+    if !rest.contains('/') || rest.starts_with('/') {
+        return bad("回调url需要包含主机和路径 (host and path required)");
+    }
+    Ok(())
+}
+
+/// Decoded query parameters with typed accessors that fail as `PARAM_ERROR` (location query).
+#[derive(Debug, Default, Clone)]
+pub struct Query(pub Vec<(String, String)>);
+
+impl Query {
+    /// First value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A required string of at most `max` characters.
+    pub fn required(&self, name: &str, max: usize) -> Result<&str, ApiErr> {
+        match self.get(name) {
+            None | Some("") => Err(ApiErr::query(name, Value::Null, "必填参数缺失 (required)")),
+            Some(v) if v.chars().count() > max => {
+                Err(ApiErr::query(name, json!(v), format!("长度超过 {max} (too long)")))
+            }
+            Some(v) => Ok(v),
+        }
+    }
+
+    /// An integer in `min..=max`, with an optional default.
+    pub fn int(&self, name: &str, default: Option<i64>, min: i64, max: i64) -> Result<i64, ApiErr> {
+        let v = match (self.get(name), default) {
+            (Some(s), _) => s
+                .parse::<i64>()
+                .map_err(|_| ApiErr::query(name, json!(s), "应为整数 (expected an integer)"))?,
+            (None, Some(d)) => d,
+            (None, None) => return Err(ApiErr::query(name, Value::Null, "必填参数缺失 (required)")),
+        };
+        if v < min || v > max {
+            let issue = if name == "limit" {
+                format!("页大小超过阈值，应在 [{min},{max}] (page size out of range)")
+            } else {
+                format!("应在 [{min},{max}] (out of range)")
+            };
+            return Err(ApiErr::query(name, json!(v), issue));
+        }
+        Ok(v)
+    }
+}
