@@ -24,6 +24,7 @@ pub mod demo;
 pub mod http_client;
 pub mod merchant;
 pub mod notify;
+pub mod receiver;
 pub mod server;
 pub mod state;
 pub mod util;
