@@ -1,6 +1,8 @@
 //! Bill files: hash check before parsing, the bill-files.md sample, unknown columns, chunking at
 //! every byte position, and a memory-bounded run over a large synthetic bill.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -153,7 +155,7 @@ fn awkward_file() -> Vec<u8> {
     let mut s = String::from("\u{FEFF}批次ID , 优惠id,新列（备注）,优惠金额(元),单品信息,设备号\n");
     s.push_str("`1001,`2001,`备注，全角,`0.5,\"a,b\",\"dev\"\r\n");
     s.push_str("`1002,`2002,`x,`12,\"say \"\"hi\"\"\nnext line\",\"\"\n");
-    s.push_str("\n");
+    s.push('\n');
     s.push_str("`1003,`2003,,`-1.25,\"\",\"d3\"\r\n");
     s.push_str("总条数\r\n`3");
     s.into_bytes()

@@ -1,6 +1,8 @@
 //! COUPON.USE notifications: the official sample plaintext, the conformance vectors through the
 //! real verification path, unknown event types, tolerant decoding, acknowledgements.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

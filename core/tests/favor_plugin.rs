@@ -1,6 +1,8 @@
 //! APIv2 HMAC-SHA256 signatures of the send-coupon plugin and the H5 coupon page: every worked
 //! example of coupon-plugin-sign.md (§1.1 official vector, §2.4 B/D/E/F, §3.2 C).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
+
 use wechatpay_coupons::Error;
 use wechatpay_coupons::favor::plugin::{
     ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url, plugin_sign, v2_hmac_sign, verify_v2_hmac,

@@ -825,7 +825,7 @@ pub struct BillSummary {
 #[derive(Debug)]
 enum State {
     Header,
-    Rows(Layout),
+    Rows(Box<Layout>),
     TrailerValues { names: Vec<String> },
     Done,
     Failed,
@@ -1029,7 +1029,7 @@ impl<F: BillFormat> BillParser<F> {
                 let cells = self.cell_views(text);
                 let layout = Layout::from_header(&cells, F::KIND)?;
                 self.header = layout.names.clone();
-                State::Rows(layout)
+                State::Rows(Box::new(layout))
             }
             State::Rows(layout) => {
                 let first_is_total = self

@@ -180,6 +180,8 @@ impl CouponUseEvent {
 }
 
 /// A verified, decrypted 代金券 notification.
+// One value per notification: keeping `event` unboxed makes matching simpler than saving bytes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CouponEvent {
     /// `COUPON.USE`, typed.
