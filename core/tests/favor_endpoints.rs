@@ -2,6 +2,8 @@
 //! §5 examples), response examples decoded through the real verification path, pagination,
 //! `out_request_no`, error classification and the operation table itself.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
+
 use std::sync::Arc;
 
 use base64::Engine as _;
