@@ -173,7 +173,7 @@ async fn deliver(shared: Arc<Shared>, index: usize, url: String, body: Vec<u8>) 
         let key = match shared.config.mode {
             SigningMode::Certificate => KeyChoice::Certificate,
             SigningMode::PublicKey => KeyChoice::PublicKey,
-            SigningMode::Migration if shared.seq() % 2 == 0 => KeyChoice::PublicKey,
+            SigningMode::Migration if shared.seq().is_multiple_of(2) => KeyChoice::PublicKey,
             SigningMode::Migration => KeyChoice::Certificate,
         };
         // Probes only on first deliveries: the retry carries a real signature, as WeChat Pay does.

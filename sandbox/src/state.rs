@@ -454,7 +454,7 @@ impl State {
             ));
         }
         let name = req_str(body, "/stock_name", 20)?;
-        if name.chars().any(|ch| !ch.is_ascii()) && name.chars().count() > 9 {
+        if !name.is_ascii() && name.chars().count() > 9 {
             return Err(ApiErr::body(
                 "stock_name",
                 json!(name),
@@ -520,7 +520,7 @@ impl State {
         req_bool(body, "/stock_use_rule/prevent_api_abuse")?;
         let amount = req_int(body, "/coupon_use_rule/fixed_normal_coupon/coupon_amount")?;
         let minimum = req_int(body, "/coupon_use_rule/fixed_normal_coupon/transaction_minimum")?;
-        if max_coupons < 1 || max_coupons > 10_000_000 {
+        if !(1..=10_000_000).contains(&max_coupons) {
             return Err(ApiErr::body(
                 "stock_use_rule.max_coupons",
                 json!(max_coupons),

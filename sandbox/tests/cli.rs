@@ -1,0 +1,234 @@
+//! CLI tests: the `wechatpay-coupons` binary run as a user would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wechatpay-coupons"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("wcp-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn demo_runs_and_exits_zero() {
+    let out = bin().args(["demo", "--users", "2"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("receive COUPON.USE (verified, decrypted)"));
+    assert!(stdout.contains("summary:"));
+}
+
+#[test]
+fn keygen_sign_verify_decrypt() {
+    let dir = tmp("tools");
+    let out = bin().args(["keygen", "--out"]).arg(&dir).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let serial = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("serial:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(!stdout.contains("PRIVATE KEY"), "keygen must not print the key");
+    // keygen refuses to overwrite.
+    assert!(
+        !bin()
+            .args(["keygen", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+
+    let body = dir.join("body.json");
+    std::fs::write(&body, br#"{"a":1}"#).unwrap();
+    let out = bin()
+        .args(["sign", "--mchid", "1900000001", "--serial", &serial, "--key"])
+        .arg(dir.join("apiclient_key.pem"))
+        .args([
+            "--method",
+            "POST",
+            "--url",
+            "https://api.mch.weixin.qq.com/v3/x?y=%2B1",
+            "--timestamp",
+            "1554208460",
+            "--nonce",
+            "N1",
+            "--json",
+            "--body",
+        ])
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["message"], "POST\n/v3/x?y=%2B1\n1554208460\nN1\n{\"a\":1}\n");
+    assert!(
+        v["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("WECHATPAY2-SHA256-RSA2048 mchid=\"1900000001\",nonce_str=\"N1\"")
+    );
+
+    // A bad key path: error on stderr, non-zero exit.
+    let out = bin()
+        .args([
+            "sign",
+            "--mchid",
+            "1",
+            "--serial",
+            "A",
+            "--key",
+            "/nonexistent",
+            "--url",
+            "/v3/x",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error:"));
+}
+
+#[test]
+fn verify_and_decrypt_a_real_notification() {
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    use wechatpay_sandbox::{Sandbox, SandboxConfig, http_client, merchant, receiver::Receiver};
+
+    let dir = tmp("verify");
+    let sb = Sandbox::start(SandboxConfig {
+        merchant_dir: Some(dir.join("m")),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let client = merchant::client_builder(sb.merchant_dir(), true, false)
+        .unwrap()
+        .build()
+        .unwrap();
+    let got = Arc::new(Mutex::new(None));
+    let g2 = got.clone();
+    let rx = Receiver::start(
+        "/n",
+        Arc::new(move |h, b| {
+            *g2.lock().unwrap() = Some((h.clone(), b.to_vec()));
+            200
+        }),
+    )
+    .unwrap();
+    let a = http_client::agent(Duration::from_secs(5));
+    let m = sb.merchant().clone();
+    let call = |method, path: &str, body: serde_json::Value| {
+        let req = client.request(method, path, body.to_string().into_bytes()).unwrap();
+        let r = http_client::send(&a, &req).unwrap();
+        serde_json::from_slice::<Value>(&client.parse_response(&r).unwrap().body).unwrap()
+    };
+    use wechatpay_coupons::Method::Post;
+    call(
+        Post,
+        "/v3/marketing/favor/callbacks",
+        serde_json::json!({"mchid": m.mchid, "notify_url": rx.url()}),
+    );
+    let now = client.now();
+    let st = call(
+        Post,
+        "/v3/marketing/favor/coupon-stocks",
+        serde_json::json!({
+        "stock_name": "CLI", "belong_merchant": m.mchid,
+        "available_begin_time": wechatpay_sandbox::util::rfc3339(now), "available_end_time": wechatpay_sandbox::util::rfc3339(now + 3600),
+        "stock_use_rule": {"max_coupons": 5, "max_amount": 500, "max_coupons_per_user": 1, "natural_person_limit": false, "prevent_api_abuse": false},
+        "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 100, "transaction_minimum": 200}},
+        "no_cash": false, "stock_type": "NORMAL", "out_request_no": "cli1"}),
+    );
+    let id = st["stock_id"].as_str().unwrap();
+    call(
+        Post,
+        &format!("/v3/marketing/favor/stocks/{id}/start"),
+        serde_json::json!({"stock_creator_mchid": m.mchid}),
+    );
+    let c = call(
+        Post,
+        "/v3/marketing/favor/users/oCli/coupons",
+        serde_json::json!({"stock_id": id, "out_request_no": "c1", "appid": m.appid, "stock_creator_mchid": m.mchid}),
+    );
+    http_client::sandbox_post(
+        &a,
+        &format!("{}/sandbox/use", sb.base_url()),
+        &serde_json::json!({"coupon_id": c["coupon_id"]}),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (headers, body) = loop {
+        if let Some(x) = got.lock().unwrap().clone() {
+            break x;
+        }
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let body_file = dir.join("notification.json");
+    std::fs::write(&body_file, &body).unwrap();
+    let mut cmd = bin();
+    cmd.arg("verify").arg("--body").arg(&body_file);
+    for name in [
+        "Wechatpay-Timestamp",
+        "Wechatpay-Nonce",
+        "Wechatpay-Signature",
+        "Wechatpay-Serial",
+    ] {
+        cmd.args(["--header", &format!("{name}: {}", headers.get(name).unwrap())]);
+    }
+    cmd.arg("--public-key")
+        .arg(sb.merchant_dir().join(&m.wechatpay_public_key_file));
+    cmd.args(["--public-key-id", &m.wechatpay_public_key_id]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!(
+        "verified by WeChat Pay public key {}",
+        m.wechatpay_public_key_id
+    )));
+    // Tampered body: the exact reason on stderr.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, [&body[..], b" "].concat()).unwrap();
+    let mut cmd2 = bin();
+    cmd2.arg("verify").arg("--body").arg(&bad);
+    for name in [
+        "Wechatpay-Timestamp",
+        "Wechatpay-Nonce",
+        "Wechatpay-Signature",
+        "Wechatpay-Serial",
+    ] {
+        cmd2.args(["--header", &format!("{name}: {}", headers.get(name).unwrap())]);
+    }
+    cmd2.arg("--public-key")
+        .arg(sb.merchant_dir().join(&m.wechatpay_public_key_file));
+    cmd2.args(["--public-key-id", &m.wechatpay_public_key_id]);
+    let out = cmd2.output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not verify"));
+    // Decrypt.
+    let out = bin()
+        .args(["decrypt", "--body"])
+        .arg(&body_file)
+        .arg("--apiv3-key-file")
+        .arg(sb.merchant_dir().join(&m.apiv3_key_file))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plain: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plain["status"], "USED");
+    assert_eq!(plain["coupon_id"], c["coupon_id"]);
+    let key = std::fs::read_to_string(sb.merchant_dir().join(&m.apiv3_key_file)).unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(key.trim()));
+}
