@@ -229,7 +229,7 @@ open_enum! {
 }
 
 open_enum! {
-    /// Coupon status in responses and notifications (`RECOVER` per [IM]/[TNM] only).
+    /// Coupon status in responses and notifications (`RECOVER` per \[IM\]/\[TNM\] only).
     CouponStatus {
         /// 可用
         Sended = "SENDED",
@@ -282,7 +282,7 @@ open_enum! {
 
 open_enum! {
     /// Coupon background colour (upper-case per the Go/Java SDKs; the mixed-case `Color010`
-    /// spelling of [IM]/[TNM] decodes as `Unknown` and validation accepts it case-insensitively).
+    /// spelling of \[IM\]/\[TNM\] decodes as `Unknown` and validation accepts it case-insensitively).
     BackgroundColor {
         /// COLOR010
         Color010 = "COLOR010",
@@ -418,7 +418,7 @@ pub struct StockRule {
     pub prevent_api_abuse: Option<bool>,
 }
 
-/// `stock_use_rule` in a [`Stock`] (§1.2): the union of the [GO] and [IM] field sets, all optional.
+/// `stock_use_rule` in a [`Stock`] (§1.2): the union of the \[GO\] and \[IM\] field sets, all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockUseRule {
     /// Total coupons.
@@ -543,15 +543,15 @@ pub struct CouponUseRule {
     /// guide's sample `["0":"…"]` is not valid JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_merchants: Option<Vec<String>>,
-    /// Listed by [IM]/[TNM] only; never send it (only `NORMAL` stocks are supported).
+    /// Listed by \[IM\]/\[TNM\] only; never send it (only `NORMAL` stocks are supported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_coupon: Option<DiscountCoupon>,
-    /// Listed by [IM]/[TNM] only; never send it.
+    /// Listed by \[IM\]/\[TNM\] only; never send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_coupon: Option<ExchangeCoupon>,
 }
 
-/// `discount_coupon` (listed by [IM]/[TNM] only).
+/// `discount_coupon` (listed by \[IM\]/\[TNM\] only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountCoupon {
     /// Largest discount (fen).
@@ -577,7 +577,7 @@ pub struct DiscountCoupon {
     pub transaction_minimum: Option<i64>,
 }
 
-/// `exchange_coupon` (listed by [IM]/[TNM] only).
+/// `exchange_coupon` (listed by \[IM\]/\[TNM\] only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeCoupon {
     /// Exchange price (fen).
@@ -612,10 +612,10 @@ pub struct CouponAvailableTime {
         skip_serializing_if = "Option::is_none"
     )]
     pub available_time_after_receive: Option<i64>,
-    /// Listed by [IM]/[TNM] only (UNVERIFIED).
+    /// Listed by \[IM\]/\[TNM\] only (UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_begin_time: Option<String>,
-    /// Listed by [IM]/[TNM] only (UNVERIFIED).
+    /// Listed by \[IM\]/\[TNM\] only (UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_end_time: Option<String>,
 }
@@ -811,10 +811,10 @@ pub struct Coupon {
     /// `MULTIUSE` for 消费金.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<BusinessType>,
-    /// Listed by [IM] only (UNVERIFIED).
+    /// Listed by \[IM\] only (UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// Listed by [IM] only (UNVERIFIED).
+    /// Listed by \[IM\] only (UNVERIFIED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_time: Option<String>,
 }
@@ -989,7 +989,7 @@ stock_action!(
 stock_action!(
     /// Pause stock request (§3.4).
     PauseStockRequest,
-    /// Pause stock response (the [SKIT] sample's `start_time` is accepted as `pause_time`).
+    /// Pause stock response (the \[SKIT\] sample's `start_time` is accepted as `pause_time`).
     PauseStockResponse,
     pause_time,
     alias "start_time"
@@ -1277,13 +1277,13 @@ pub struct ModifyItemCodesRequest {
     pub delete_goods_id_list: Option<Vec<String>>,
 }
 
-/// Modify item codes response: [GO] names `effect_time`, [IM] `pause_time`; both are read.
+/// Modify item codes response: \[GO\] names `effect_time`, \[IM\] `pause_time`; both are read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifyItemCodesResponse {
-    /// When the change takes effect ([GO]).
+    /// When the change takes effect (\[GO\]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect_time: Option<String>,
-    /// Same, as [IM] names it.
+    /// Same, as \[IM\] names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_time: Option<String>,
     /// Stock id.
