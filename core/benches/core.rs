@@ -2,8 +2,9 @@
 //! run. Run with `cargo bench -p wechatpay-coupons --bench core` and again with
 //! `--features rustcrypto`; `scripts/bench-table.py` prints the ratios.
 
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
-use std::sync::Arc;
 
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,6 +1,8 @@
 //! Bad input: every class gives a typed error that names the problem, never a panic, and never
 //! echoes key material or the APIv3 key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -281,6 +283,8 @@ fn bad_urls_are_refused_before_signing() {
 #[test]
 fn relative_path_is_refused() {
     let client = platform_client(0);
-    let err = client.request(wechatpay_coupons::Method::Get, "v3/certificates", Vec::new()).unwrap_err();
+    let err = client
+        .request(wechatpay_coupons::Method::Get, "v3/certificates", Vec::new())
+        .unwrap_err();
     assert!(err.to_string().starts_with("path:"), "{err}");
 }

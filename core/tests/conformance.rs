@@ -3,6 +3,8 @@
 //! `../shared/vectors/official-sdk-vectors.json`. Run it with both crypto backends:
 //! `cargo test` and `cargo test --features rustcrypto`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

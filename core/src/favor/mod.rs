@@ -1,9 +1,9 @@
 //! The 代金券 (cash coupon, "favor") API: operation table, models, validation, events, bills
 //! and plugin signatures.
 
-pub mod models;
-pub mod ops;
-pub mod validation;
 pub mod bills;
 pub mod events;
+pub mod models;
+pub mod ops;
 pub mod plugin;
+pub mod validation;
