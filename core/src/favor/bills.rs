@@ -586,8 +586,19 @@ mod sealed {
     /// The cells of one data row, as seen by a row builder.
     pub struct RowCells<'a, 'h> {
         pub(super) line: u64,
-        pub(super) cells: &'h [super::Cell<'a>],
+        pub(super) text: &'a str,
+        pub(super) spans: &'h [(usize, usize, bool)],
         pub(super) layout: &'h super::Layout,
+    }
+
+    impl<'a> RowCells<'a, '_> {
+        pub(super) fn get(&self, i: usize) -> Option<super::Cell<'a>> {
+            let &(s, e, quoted_escapes) = self.spans.get(i)?;
+            Some(super::Cell {
+                raw: self.text.get(s..e)?,
+                quoted_escapes,
+            })
+        }
     }
 
     pub trait Sealed {
@@ -664,9 +675,9 @@ struct Getter<'r, 'a, 'h> {
 }
 
 impl<'a> Getter<'_, 'a, '_> {
-    fn cell(&self, col: Col) -> Option<(usize, &Cell<'a>)> {
+    fn cell(&self, col: Col) -> Option<(usize, Cell<'a>)> {
         let i = self.row.layout.index[col as usize]?;
-        self.row.cells.get(i).map(|c| (i, c))
+        self.row.get(i).map(|c| (i, c))
     }
 
     fn text(&self, col: Col) -> Option<Cow<'a, str>> {
@@ -717,7 +728,7 @@ fn common_columns<'r, 'a, 'h>(
 fn extra_columns<'a>(row: &sealed::RowCells<'a, '_>) -> ExtraColumns<'a> {
     let mut extra = BTreeMap::new();
     for &i in &row.layout.unknown {
-        if let (Some(name), Some(cell)) = (row.layout.names.get(i), row.cells.get(i)) {
+        if let (Some(name), Some(cell)) = (row.layout.names.get(i), row.get(i)) {
             extra.insert(Cow::Owned(name.clone()), cell.text());
         }
     }
@@ -1047,10 +1058,10 @@ impl<F: BillFormat> BillParser<F> {
                             found: self.cells.len(),
                         });
                     }
-                    let cells = self.cell_views(text);
                     let row = F::build(sealed::RowCells {
                         line,
-                        cells: &cells,
+                        text,
+                        spans: &self.cells,
                         layout: &layout,
                     })?;
                     on_row(row);
