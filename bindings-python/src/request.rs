@@ -160,10 +160,10 @@ impl Request {
 
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "Request(method={:?}, url={:?}, operation={:?}, body={} bytes)",
+            "Request(method={:?}, url={:?}, operation={}, body={} bytes)",
             self.method,
             self.url,
-            self.operation,
+            self.operation.as_deref().map_or("None".to_owned(), |o| format!("{o:?}")),
             self.body.bind(py).as_bytes().len()
         )
     }

@@ -45,6 +45,9 @@ from ._native import (
     verify_v2_hmac,
 )
 
+from .types import *  # noqa: F401,F403 (TypedDicts of the models and events)
+from .types import NotificationEvent, Violation
+
 __version__: str = _native.__version__
 
 __all__ = [
@@ -58,6 +61,8 @@ __all__ = [
     "BillError",
     "BillParser",
     "Client",
+    "NotificationEvent",
+    "Violation",
     "DecodeError",
     "DecryptError",
     "KeyConfigError",
