@@ -8,6 +8,9 @@ use std::hint::black_box;
 
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
+use wechatpay_coupons::favor::models::{
+    CouponUseRule, CreateStockRequest, FixedNormalCoupon, PatternInfo, StockRule, StockTypeReq,
+};
 use wechatpay_coupons::{Client, Headers, HttpResponse, MerchantPrivateKey, Method, crypto};
 
 fn keyfile(name: &str) -> Vec<u8> {
@@ -18,6 +21,8 @@ fn keyfile(name: &str) -> Vec<u8> {
 }
 
 const PUB_ID: &str = "PUB_KEY_ID_0112345678901234567890123456789012";
+/// 2025-12-01T00:00:00+08:00: before the campaign below starts, so time rules pass.
+const NOW: i64 = 1_764_518_400;
 const APIV3: &str = "Xq7Wm2Rt9Kp4Lz8Nv3Bc6Hd1Fs5Gj0Ya";
 
 fn client() -> Client {
@@ -28,6 +33,7 @@ fn client() -> Client {
         .unwrap()
         .wechatpay_public_key(PUB_ID, keyfile("wechatpay_pub_key.pem"))
         .unwrap()
+        .clock(std::sync::Arc::new(wechatpay_coupons::FixedClock::new(NOW)))
         .build()
         .unwrap()
 }
@@ -49,6 +55,41 @@ fn wechatpay_headers(body: &[u8], now: i64) -> Headers {
 }
 
 const CREATE_STOCK: &str = r#"{"stock_name":"微信支付代金券","comment":"双十一","belong_merchant":"1900000001","available_begin_time":"2026-12-01T00:00:00+08:00","available_end_time":"2026-12-31T23:59:59+08:00","stock_use_rule":{"max_coupons":1000,"max_amount":100000,"max_amount_by_day":10000,"max_coupons_per_user":3,"natural_person_limit":false,"prevent_api_abuse":false},"pattern_info":{"description":"满100减10","merchant_name":"示例商户"},"coupon_use_rule":{"fixed_normal_coupon":{"coupon_amount":1000,"transaction_minimum":10000},"available_merchants":["1900000001"]},"no_cash":false,"stock_type":"NORMAL","out_request_no":"1900000001202612010000000001"}"#;
+
+fn typed_create_stock() -> CreateStockRequest {
+    CreateStockRequest {
+        stock_name: "微信支付代金券".into(),
+        comment: Some("双十二".into()),
+        belong_merchant: "1900000001".into(),
+        available_begin_time: "2025-12-12T00:00:00+08:00".into(),
+        available_end_time: "2025-12-31T23:59:59+08:00".into(),
+        stock_use_rule: StockRule {
+            max_coupons: Some(1000),
+            max_amount: Some(1_000_000),
+            max_amount_by_day: Some(100_000),
+            max_coupons_per_user: Some(3),
+            natural_person_limit: Some(false),
+            prevent_api_abuse: Some(false),
+        },
+        pattern_info: Some(PatternInfo {
+            description: "满100减10，全场通用".into(),
+            merchant_name: Some("示例商户".into()),
+            ..Default::default()
+        }),
+        coupon_use_rule: CouponUseRule {
+            fixed_normal_coupon: Some(FixedNormalCoupon {
+                coupon_amount: 1000,
+                transaction_minimum: 10000,
+            }),
+            available_merchants: Some(vec!["1900000001".into()]),
+            ..Default::default()
+        },
+        no_cash: Some(false),
+        stock_type: StockTypeReq::Normal,
+        out_request_no: "1900000001202512010000000001".into(),
+        ext_info: None,
+    }
+}
 
 fn benches(c: &mut Criterion) {
     let backend = crypto::BACKEND;
@@ -88,6 +129,11 @@ fn benches(c: &mut Criterion) {
                 )
                 .unwrap()
         })
+    });
+
+    let typed = typed_create_stock();
+    g.bench_function("build_validate_sign_create_stock_typed", |b| {
+        b.iter(|| client.create_stock(black_box(&typed)).unwrap())
     });
 
     let now = client.now();
