@@ -163,7 +163,9 @@ impl Request {
             "Request(method={:?}, url={:?}, operation={}, body={} bytes)",
             self.method,
             self.url,
-            self.operation.as_deref().map_or("None".to_owned(), |o| format!("{o:?}")),
+            self.operation
+                .as_deref()
+                .map_or("None".to_owned(), |o| format!("{o:?}")),
             self.body.bind(py).as_bytes().len()
         )
     }

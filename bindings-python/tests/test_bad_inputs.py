@@ -177,7 +177,7 @@ def test_bad_request_values() -> None:
         client.list_stocks(offset="zero", limit=10, stock_creator_mchid=MCHID)
     assert info.value.violations[0]["field"] == "offset"
     with pytest.raises(wc.ValidationError):
-        client.get_stock({"stock_id": object()})  # type: ignore[dict-item]
+        client.get_stock({"stock_id": object()})  # type: ignore[arg-type]
     with pytest.raises(wc.ValidationError):
         client.parse_response(200, {}, {"parsed": "dict"})  # type: ignore[arg-type]
     with pytest.raises(wc.KeyConfigError):

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import time
+from typing import Any, Dict
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -30,7 +31,7 @@ def test_request_signatures_verify_with_cryptography(pubkey_client: wc.Client) -
         assert signed["message"].endswith(body + b"\n")
 
 
-def test_responses_signed_by_cryptography_verify_here(pubkey_client: wc.Client, keys: dict) -> None:
+def test_responses_signed_by_cryptography_verify_here(pubkey_client: wc.Client, keys: Dict[str, Any]) -> None:
     signer = _priv("wechatpay_pub_private.pem")
     now = pubkey_client.now()
     body = json.dumps({"stock_id": "1", "中文": True}, ensure_ascii=False).encode()
@@ -45,7 +46,7 @@ def test_responses_signed_by_cryptography_verify_here(pubkey_client: wc.Client, 
     assert pubkey_client.parse_response(200, headers, body)["data"]["中文"] is True
 
 
-def test_aead_from_cryptography_decrypts_here(pubkey_client: wc.Client, keys: dict) -> None:
+def test_aead_from_cryptography_decrypts_here(pubkey_client: wc.Client, keys: Dict[str, Any]) -> None:
     key = keys["apiv3_key"].encode()
     for pt in (b"", b"x", "代金券".encode() * 100):
         nonce = base64.b32encode(os.urandom(10))[:12]
@@ -63,7 +64,7 @@ def test_oaep_both_directions(pubkey_client: wc.Client) -> None:
     assert _priv("wechatpay_pub_private.pem").decrypt(base64.b64decode(enc["ciphertext"]), pad) == b"13800138000"
 
 
-def test_notification_built_with_cryptography(pubkey_client: wc.Client, keys: dict) -> None:
+def test_notification_built_with_cryptography(pubkey_client: wc.Client, keys: Dict[str, Any]) -> None:
     key = keys["apiv3_key"].encode()
     resource = {"stock_creator_mchid": "1900000001", "stock_id": "9", "coupon_id": "C1", "status": "USED"}
     ct = AESGCM(key).encrypt(b"abcdefghijkl", json.dumps(resource).encode(), b"coupon")

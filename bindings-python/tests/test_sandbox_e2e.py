@@ -70,7 +70,7 @@ class Sandbox:
         req = urllib.request.Request(
             self.base_url + path, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
         )
-        status, _, raw = wc.urllib_send(wc.Request("POST", req.full_url, list(req.header_items()), req.data))
+        status, _, raw = wc.urllib_send(wc.Request("POST", req.full_url, list(req.header_items()), json.dumps(body)))
         return status, json.loads(raw) if raw else None
 
     def get(self, path: str) -> Any:

@@ -45,8 +45,8 @@ from ._native import (
     verify_v2_hmac,
 )
 
-from .types import *  # noqa: F401,F403 (TypedDicts of the models and events)
-from .types import NotificationEvent, Violation
+from .models import *  # noqa: F401,F403 (TypedDicts of the models and events)
+from .models import NotificationEvent, Violation
 
 __version__: str = _native.__version__
 

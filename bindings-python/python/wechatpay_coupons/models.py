@@ -318,10 +318,22 @@ class StockActionRequest(TypedDict, total=False):
     stock_creator_mchid: str
 
 
-StartStockRequest = StockActionRequest
-PauseStockRequest = StockActionRequest
-RestartStockRequest = StockActionRequest
-StopStockRequest = StockActionRequest
+
+
+class StartStockRequest(StockActionRequest, total=False):
+    pass
+
+
+class PauseStockRequest(StockActionRequest, total=False):
+    pass
+
+
+class RestartStockRequest(StockActionRequest, total=False):
+    pass
+
+
+class StopStockRequest(StockActionRequest, total=False):
+    pass
 
 
 class StartStockResponse(TypedDict, total=False):
