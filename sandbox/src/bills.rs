@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 use wechatpay_coupons::cipher::aead_encrypt;
 use wechatpay_coupons::crypto::{BuiltinCrypto, hex_lower, sha1, sha256};
+use wechatpay_coupons::favor::models::ImageUploadRequest;
 
 use crate::server::{Shared, lock};
 use crate::state::FlowRecord;
@@ -211,51 +212,51 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Upload, ApiErr
     })
 }
 
-/// Checks an upload (V-IMG-01, 02, 04) and stores it; returns `{media_url}`.
+/// The `meta` part of an image upload (`{"filename", "sha256"}`), read tolerantly.
+#[derive(Debug, Default, serde::Deserialize)]
+struct UploadMeta {
+    #[serde(default)]
+    filename: String,
+    #[serde(default)]
+    sha256: String,
+}
+
+/// Checks an upload with the core's rules (V-IMG-01..03 on the typed
+/// [`ImageUploadRequest`]) and the `meta.sha256` digest, and stores it; returns `{media_url}`.
 pub fn store_image(shared: &Shared, u: Upload) -> Result<Value, ApiErr> {
-    let meta: Value = serde_json::from_slice(&u.meta)
-        .map_err(|_| ApiErr::param("meta", Value::Null, "meta 不是合法的 JSON", "body"))?;
-    let filename = meta.get("filename").and_then(Value::as_str).unwrap_or_default();
-    let digest = meta.get("sha256").and_then(Value::as_str).unwrap_or_default();
-    if filename.is_empty() {
+    let meta: UploadMeta = serde_json::from_slice(&u.meta)
+        .map_err(|_| ApiErr::param("meta", Value::Null, "meta 不是合法的 JSON (meta is not JSON)", "body"))?;
+    if meta.filename.is_empty() {
         return Err(ApiErr::param("meta.filename", Value::Null, "文件名必填", "body"));
     }
-    let ext = filename
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    if !["jpg", "jpeg", "png", "bmp"].contains(&ext.as_str()) {
-        return Err(ApiErr::param(
-            "meta.filename",
-            json!(filename),
-            "仅支持 JPG、BMP、PNG 格式",
-            "body",
-        ));
-    }
-    if u.file.is_empty() || u.file.len() > wechatpay_coupons::media::MAX_IMAGE_BYTES {
-        return Err(ApiErr::param(
-            "file",
-            json!(u.file.len()),
-            "图片大小应在 1 字节到 2M 之间",
-            "body",
-        ));
-    }
-    if !digest.eq_ignore_ascii_case(&hex_lower(&sha256(&u.file))) {
+    let req = ImageUploadRequest {
+        filename: meta.filename,
+        bytes: u.file,
+    };
+    let ctx = crate::validation::context(&shared.merchant.config.mchid, shared.business_now());
+    crate::validation::check_image(&req, &ctx)?;
+    if !meta.sha256.eq_ignore_ascii_case(&hex_lower(&sha256(&req.bytes))) {
         return Err(ApiErr::param(
             "meta.sha256",
-            json!(digest),
+            json!(meta.sha256),
             "文件摘要与文件内容不一致 (sha256 mismatch)",
             "body",
         ));
     }
+    let ext = req
+        .filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let mime = match ext.as_str() {
         "png" => "image/png",
         "bmp" => "image/bmp",
         _ => "image/jpeg",
     };
-    let _ = u.content_type;
-    let id = format!("{}.{ext}", &hex_lower(&sha256(&u.file))[..32]);
-    lock(&shared.state).media.insert(id.clone(), (mime.to_owned(), u.file));
-    let _ = u.filename;
+    let digest = hex_lower(&sha256(&req.bytes));
+    let id = format!("{}.{ext}", digest.get(..32).unwrap_or(&digest));
+    lock(&shared.state)
+        .media
+        .insert(id.clone(), (mime.to_owned(), req.bytes));
     Ok(json!({"media_url": format!("{}/media/{id}", shared.base_url)}))
 }

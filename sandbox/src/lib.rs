@@ -28,6 +28,7 @@ pub mod receiver;
 pub mod server;
 pub mod state;
 pub mod util;
+pub mod validation;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

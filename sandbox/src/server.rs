@@ -19,10 +19,19 @@ use wechatpay_coupons::keys::{PUBLIC_KEY_ID_PREFIX, normalize_serial};
 use wechatpay_coupons::sign::{AUTH_SCHEME, request_message};
 use wechatpay_coupons::verify::{PROBE_PREFIX, SIGNATURE_TYPE, verify_message_bytes};
 
+use serde::de::DeserializeOwned;
+use wechatpay_coupons::favor::models::{
+    CreateStockRequest, GetCallbackRequest, GetCouponRequest, GetStockRequest, ListStockItemsRequest,
+    ListStockMerchantsRequest, ListStocksRequest, ListUserCouponsRequest, ModifyItemCodesRequest, PauseStockRequest,
+    RefundFlowRequest, RestartStockRequest, SendCouponRequest, SetCallbackRequest, StartStockRequest, StopStockRequest,
+    UseFlowRequest,
+};
+use wechatpay_coupons::favor::ops::Operation;
+
 use crate::merchant::MerchantSetup;
 use crate::state::{Caller, Query, State};
 use crate::util::{ApiErr, parse_query};
-use crate::{SandboxConfig, SigningMode, bills, notify};
+use crate::{SandboxConfig, SigningMode, bills, notify, validation};
 
 /// Largest accepted request body (image upload: 2 MiB plus multipart framing).
 const MAX_BODY: usize = 3 * 1024 * 1024;
@@ -406,20 +415,40 @@ enum Reply {
     File(Vec<u8>),
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, ApiErr> {
-    if body.is_empty() {
-        return Err(ApiErr::invalid("请求体为空 (a JSON body is required)"));
+/// The stock actions (`POST …/stocks/{stock_id}/<action>`).
+const STOCK_ACTIONS: [&str; 4] = ["start", "pause", "restart", "stop"];
+
+/// Decodes a JSON body into the typed request of operation `O` (path parameters filled in from
+/// the URL) and applies the core's rules with the business clock; runs outside the state lock.
+fn typed_body<O: Operation + DeserializeOwned>(
+    shared: &Shared,
+    body: &[u8],
+    path: &[(&str, &str)],
+) -> Result<O, ApiErr> {
+    let received = validation::parse_object(body)?;
+    let mut with_path = received.clone();
+    if let Some(obj) = with_path.as_object_mut() {
+        for (k, v) in path {
+            obj.insert((*k).to_owned(), Value::String((*v).to_owned()));
+        }
     }
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiErr::new(400, "PARAM_ERROR", format!("请求体不是合法的 JSON (invalid JSON: {e})")))?;
-    if !v.is_object() {
-        return Err(ApiErr::new(
-            400,
-            "PARAM_ERROR",
-            "请求体应为 JSON 对象 (expected an object)",
-        ));
-    }
-    Ok(v)
+    let op: O = validation::decode(&with_path, "body")?;
+    let ctx = validation::context(&shared.merchant.config.mchid, shared.business_now());
+    validation::check(&op, Some(&received), &ctx)?;
+    Ok(op)
+}
+
+/// Builds the typed request of a GET operation `O` from the path and query and applies the
+/// core's rules.
+fn typed_query<O: Operation + DeserializeOwned>(
+    shared: &Shared,
+    path: &[(&str, &str)],
+    q: &Query,
+) -> Result<O, ApiErr> {
+    let op: O = validation::decode_query(path, &q.0)?;
+    let ctx = validation::context(&shared.merchant.config.mchid, shared.business_now());
+    validation::check(&op, None, &ctx)?;
+    Ok(op)
 }
 
 fn seg_ok(s: &str) -> Result<String, ApiErr> {
@@ -490,56 +519,77 @@ fn api(
             None => Err(ApiErr::invalid("multipart 请求体缺失")),
         },
         ("POST", ["v3", "marketing", "favor", "coupon-stocks"]) => {
-            ok(lock(&shared.state).create_stock(c, &parse_json(body)?)?)
+            let req: CreateStockRequest = typed_body(shared, body, &[])?;
+            ok(lock(&shared.state).create_stock(c, &req)?)
         }
-        (
-            "POST",
-            [
-                "v3",
-                "marketing",
-                "favor",
-                "stocks",
-                id,
-                action @ ("start" | "pause" | "restart" | "stop"),
-            ],
-        ) => ok(lock(&shared.state).transition(c, &seg_ok(id)?, action, &parse_json(body)?)?),
+        ("POST", ["v3", "marketing", "favor", "stocks", id, action]) if STOCK_ACTIONS.contains(action) => {
+            let id = seg_ok(id)?;
+            let path = [("stock_id", id.as_str())];
+            let creator = match *action {
+                "start" => typed_body::<StartStockRequest>(shared, body, &path)?.stock_creator_mchid,
+                "pause" => typed_body::<PauseStockRequest>(shared, body, &path)?.stock_creator_mchid,
+                "restart" => typed_body::<RestartStockRequest>(shared, body, &path)?.stock_creator_mchid,
+                _ => typed_body::<StopStockRequest>(shared, body, &path)?.stock_creator_mchid,
+            };
+            ok(lock(&shared.state).transition(c, &id, action, &creator)?)
+        }
         ("POST", ["v3", "marketing", "favor", "stocks", id, "modify-goods-id"]) => {
-            ok(lock(&shared.state).modify_items(c, &seg_ok(id)?, &parse_json(body)?)?)
+            let id = seg_ok(id)?;
+            let req: ModifyItemCodesRequest = typed_body(shared, body, &[("stock_id", &id)])?;
+            ok(lock(&shared.state).modify_items(c, &req)?)
         }
         ("POST", ["v3", "marketing", "favor", "users", openid, "coupons"]) => {
-            ok(lock(&shared.state).send_coupon(c, &seg_ok(openid)?, &parse_json(body)?)?)
+            let openid = seg_ok(openid)?;
+            let req: SendCouponRequest = typed_body(shared, body, &[("openid", &openid)])?;
+            ok(lock(&shared.state).send_coupon(c, &req)?)
         }
-        ("GET", ["v3", "marketing", "favor", "stocks"]) => ok(lock(&shared.state).list_stocks(c, &q)?),
+        ("GET", ["v3", "marketing", "favor", "stocks"]) => {
+            let req: ListStocksRequest = typed_query(shared, &[], &q)?;
+            ok(lock(&shared.state).list_stocks(c, &req)?)
+        }
         ("GET", ["v3", "marketing", "favor", "stocks", id]) => {
-            ok(lock(&shared.state).get_stock(c, &seg_ok(id)?, &q)?)
+            let id = seg_ok(id)?;
+            let req: GetStockRequest = typed_query(shared, &[("stock_id", &id)], &q)?;
+            ok(lock(&shared.state).get_stock(c, &req)?)
         }
         ("GET", ["v3", "marketing", "favor", "stocks", id, "merchants"]) => {
-            ok(lock(&shared.state).stock_list_field(&seg_ok(id)?, &q, false)?)
+            let id = seg_ok(id)?;
+            let r: ListStockMerchantsRequest = typed_query(shared, &[("stock_id", &id)], &q)?;
+            ok(lock(&shared.state).stock_list_field(&id, &r.stock_creator_mchid, r.offset, r.limit, false)?)
         }
         ("GET", ["v3", "marketing", "favor", "stocks", id, "items"]) => {
-            ok(lock(&shared.state).stock_list_field(&seg_ok(id)?, &q, true)?)
+            let id = seg_ok(id)?;
+            let r: ListStockItemsRequest = typed_query(shared, &[("stock_id", &id)], &q)?;
+            ok(lock(&shared.state).stock_list_field(&id, &r.stock_creator_mchid, r.offset, r.limit, true)?)
         }
-        (
-            "GET",
-            [
-                "v3",
-                "marketing",
-                "favor",
-                "stocks",
-                id,
-                flow @ ("use-flow" | "refund-flow"),
-            ],
-        ) => ok(bills::flow_url(shared, &seg_ok(id)?, *flow == "use-flow")?),
+        ("GET", ["v3", "marketing", "favor", "stocks", id, "use-flow"]) => {
+            let id = seg_ok(id)?;
+            let req: UseFlowRequest = typed_query(shared, &[("stock_id", &id)], &q)?;
+            ok(bills::flow_url(shared, &req.stock_id, true)?)
+        }
+        ("GET", ["v3", "marketing", "favor", "stocks", id, "refund-flow"]) => {
+            let id = seg_ok(id)?;
+            let req: RefundFlowRequest = typed_query(shared, &[("stock_id", &id)], &q)?;
+            ok(bills::flow_url(shared, &req.stock_id, false)?)
+        }
         ("GET", ["v3", "marketing", "favor", "users", openid, "coupons"]) => {
-            ok(lock(&shared.state).user_coupons(c, &seg_ok(openid)?, &q)?)
+            let openid = seg_ok(openid)?;
+            let req: ListUserCouponsRequest = typed_query(shared, &[("openid", &openid)], &q)?;
+            ok(lock(&shared.state).user_coupons(c, &req)?)
         }
         ("GET", ["v3", "marketing", "favor", "users", openid, "coupons", coupon_id]) => {
-            ok(lock(&shared.state).get_coupon(c, &seg_ok(openid)?, &seg_ok(coupon_id)?, &q)?)
+            let (openid, coupon_id) = (seg_ok(openid)?, seg_ok(coupon_id)?);
+            let req: GetCouponRequest = typed_query(shared, &[("openid", &openid), ("coupon_id", &coupon_id)], &q)?;
+            ok(lock(&shared.state).get_coupon(c, &req)?)
         }
         ("POST", ["v3", "marketing", "favor", "callbacks"]) => {
-            ok(lock(&shared.state).set_callback(c, &parse_json(body)?)?)
+            let req: SetCallbackRequest = typed_body(shared, body, &[])?;
+            ok(lock(&shared.state).set_callback(c, &req)?)
         }
-        ("GET", ["v3", "marketing", "favor", "callbacks"]) => ok(lock(&shared.state).get_callback(c, &q)?),
+        ("GET", ["v3", "marketing", "favor", "callbacks"]) => {
+            let req: GetCallbackRequest = typed_query(shared, &[], &q)?;
+            ok(lock(&shared.state).get_callback(c, &req)?)
+        }
         _ => Err(ApiErr::new(
             404,
             "NOT_FOUND",

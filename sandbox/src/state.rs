@@ -6,6 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
+use wechatpay_coupons::favor::models::{
+    CouponStatusQuery, CreateStockRequest, GetCallbackRequest, GetCouponRequest, GetStockRequest, ListStocksRequest,
+    ListUserCouponsRequest, ModifyItemCodesRequest, SendCouponRequest, SetCallbackRequest, StockStatus,
+};
+
 use crate::util::{ApiErr, cst_day, parse_rfc3339, rfc3339};
 
 /// Stock status values (lower-case, `stoped` sic).
@@ -37,8 +42,8 @@ pub struct Stock {
     pub stock_id: String,
     /// Creator mchid.
     pub creator: String,
-    /// The create request as received (for the query responses).
-    pub request: Value,
+    /// The create request as received, typed (for the query responses).
+    pub request: CreateStockRequest,
     /// Stored status (the effective one also depends on the time, see [`Stock::status_at`]).
     pub status: &'static str,
     /// Creation time.
@@ -98,29 +103,26 @@ impl Stock {
     }
 
     fn name(&self) -> &str {
-        self.request
-            .get("stock_name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        &self.request.stock_name
     }
 
     fn description(&self) -> String {
         self.request
-            .pointer("/pattern_info/description")
-            .or_else(|| self.request.get("comment"))
-            .and_then(Value::as_str)
+            .pattern_info
+            .as_ref()
+            .map(|p| p.description.clone())
+            .or_else(|| self.request.comment.clone())
             .unwrap_or_default()
-            .to_owned()
     }
 
     fn no_cash(&self) -> bool {
-        self.request.get("no_cash").and_then(Value::as_bool).unwrap_or(false)
+        self.request.no_cash.unwrap_or(false)
     }
 
     /// The `Stock` response object.
     pub fn to_json(&self, now: i64) -> Value {
-        let rule = &self.request["stock_use_rule"];
-        let cur = &self.request["coupon_use_rule"];
+        let rule = &self.request.stock_use_rule;
+        let cur = &self.request.coupon_use_rule;
         let mut v = json!({
             "stock_id": self.stock_id,
             "stock_creator_mchid": self.creator,
@@ -135,9 +137,9 @@ impl Stock {
                 "fixed_normal_coupon": {"coupon_amount": self.coupon_amount, "transaction_minimum": self.transaction_minimum},
                 "max_coupons_per_user": self.max_coupons_per_user,
                 "coupon_type": "NORMAL",
-                "natural_person_limit": rule.get("natural_person_limit").cloned().unwrap_or(Value::Bool(false)),
-                "prevent_api_abuse": rule.get("prevent_api_abuse").cloned().unwrap_or(Value::Bool(false)),
-                "combine_use": cur.get("combine_use").cloned().unwrap_or(Value::Bool(false)),
+                "natural_person_limit": rule.natural_person_limit.unwrap_or(false),
+                "prevent_api_abuse": rule.prevent_api_abuse.unwrap_or(false),
+                "combine_use": cur.combine_use.unwrap_or(false),
             },
             "available_begin_time": rfc3339(self.begin),
             "available_end_time": rfc3339(self.end),
@@ -153,9 +155,12 @@ impl Stock {
             if let Some(t) = self.ended_at(now) {
                 obj.insert("stop_time".into(), json!(rfc3339(t)));
             }
-            for k in ["goods_tag", "trade_type"] {
-                if let (Some(x), Some(r)) = (cur.get(k), obj.get_mut("stock_use_rule").and_then(Value::as_object_mut)) {
-                    r.insert(k.into(), x.clone());
+            if let Some(r) = obj.get_mut("stock_use_rule").and_then(Value::as_object_mut) {
+                if let Some(tags) = &cur.goods_tag {
+                    r.insert("goods_tag".into(), json!(tags));
+                }
+                if let Some(tt) = &cur.trade_type {
+                    r.insert("trade_type".into(), json!(tt));
                 }
             }
         }
@@ -279,9 +284,9 @@ pub struct State {
     /// Coupons by id.
     pub coupons: BTreeMap<String, Coupon>,
     /// Create-stock idempotency: out_request_no → (request, stock_id).
-    pub create_requests: HashMap<String, (Value, String)>,
-    /// Send idempotency: out_request_no → ((openid, request), coupon_id).
-    pub send_requests: HashMap<String, (Value, String)>,
+    pub create_requests: HashMap<String, (CreateStockRequest, String)>,
+    /// Send idempotency: out_request_no → (request with its openid, coupon_id).
+    pub send_requests: HashMap<String, (SendCouponRequest, String)>,
     /// Callback setting.
     pub callback: Option<Callback>,
     /// Uses, in order.
@@ -357,71 +362,10 @@ fn opt_int(v: &Value, ptr: &str) -> Result<Option<i64>, ApiErr> {
     }
 }
 
-fn req_bool(v: &Value, ptr: &str) -> Result<bool, ApiErr> {
-    match at(v, ptr) {
-        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
-        Some(x) => x
-            .as_bool()
-            .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为布尔值 (expected a boolean)")),
-    }
+/// A validated non-negative count as `usize` (saturating).
+fn to_usize(v: i64) -> usize {
+    usize::try_from(v.max(0)).unwrap_or(usize::MAX)
 }
-
-fn opt_str_list(v: &Value, ptr: &str, min: usize, max: usize, item_max: usize) -> Result<Vec<String>, ApiErr> {
-    let Some(x) = at(v, ptr) else { return Ok(Vec::new()) };
-    let arr = x
-        .as_array()
-        .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为数组 (expected an array)"))?;
-    if arr.len() < min || arr.len() > max {
-        return Err(ApiErr::body(
-            &field_name(ptr),
-            x.clone(),
-            format!("条目个数应为 [{min},{max}] (expected {min} to {max} items)"),
-        ));
-    }
-    arr.iter()
-        .map(|i| match i.as_str() {
-            Some(s) if !s.is_empty() && s.chars().count() <= item_max => Ok(s.to_owned()),
-            _ => Err(ApiErr::body(
-                &field_name(ptr),
-                i.clone(),
-                format!("每项应为 1 到 {item_max} 个字符的字符串 (items: strings of 1 to {item_max} characters)"),
-            )),
-        })
-        .collect()
-}
-
-fn check_request_no(v: &Value, ptr: &str) -> Result<String, ApiErr> {
-    let s = req_str(v, ptr, 128)?;
-    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"|_*-".contains(&b)) {
-        return Err(ApiErr::body(
-            &field_name(ptr),
-            json!(s),
-            "只能包含英文字母、数字、|、_、*、- (allowed: [A-Za-z0-9|_*-])",
-        ));
-    }
-    Ok(s.to_owned())
-}
-
-/// V-G-02: no character outside the Basic Multilingual Plane anywhere in the body.
-fn check_bmp(v: &Value, path: &str) -> Result<(), ApiErr> {
-    match v {
-        Value::String(s) if s.chars().any(|c| u32::from(c) > 0xFFFF) => Err(ApiErr::body(
-            path.trim_start_matches('.'),
-            json!(s),
-            "不支持 4 字节 UTF-8 字符 (characters such as emoji are not supported)",
-        )),
-        Value::Array(a) => a.iter().try_for_each(|x| check_bmp(x, path)),
-        Value::Object(o) => o.iter().try_for_each(|(k, x)| check_bmp(x, &format!("{path}.{k}"))),
-        _ => Ok(()),
-    }
-}
-
-const DAY: i64 = 86_400;
-const TRADE_TYPES: [&str; 6] = ["MICROAPP", "APPPAY", "PPAY", "CARD", "FACE", "OTHER"];
-const COLORS: [&str; 14] = [
-    "COLOR010", "COLOR020", "COLOR030", "COLOR040", "COLOR050", "COLOR060", "COLOR070", "COLOR080", "COLOR081",
-    "COLOR082", "COLOR090", "COLOR100", "COLOR101", "COLOR102",
-];
 
 impl State {
     fn next(&mut self) -> u64 {
@@ -440,12 +384,12 @@ impl State {
         Ok(s)
     }
 
-    /// Validates a create-stock body (the MUST rules of validation-rules.md §1) and creates it.
-    pub fn create_stock(&mut self, c: Caller<'_>, body: &Value) -> Result<Value, ApiErr> {
-        check_bmp(body, "")?;
-        let out_request_no = check_request_no(body, "/out_request_no")?;
-        if let Some((prev, id)) = self.create_requests.get(&out_request_no) {
-            if prev == body {
+    /// Creates a stock from a create-stock request that passed the core's rules
+    /// ([`crate::validation`]); here only the sandbox's business checks run: idempotency on
+    /// `out_request_no`, at least one coupon, media URLs from the image upload.
+    pub fn create_stock(&mut self, c: Caller<'_>, req: &CreateStockRequest) -> Result<Value, ApiErr> {
+        if let Some((prev, id)) = self.create_requests.get(&req.out_request_no) {
+            if prev == req {
                 let t = self.stocks.get(id).map_or(c.now, |s| s.create_time);
                 return Ok(json!({"stock_id": id, "create_time": rfc3339(t)}));
             }
@@ -453,281 +397,93 @@ impl State {
                 "out_request_no 已使用，但请求参数与原请求不一致 (out_request_no reused with different content)",
             ));
         }
-        let name = req_str(body, "/stock_name", 20)?;
-        if !name.is_ascii() && name.chars().count() > 9 {
-            return Err(ApiErr::body(
-                "stock_name",
-                json!(name),
-                "不能超过 9 个中文字符 (at most 9 Chinese characters)",
-            ));
-        }
-        if name.contains(['_', ',', ';', '|']) {
-            return Err(ApiErr::body(
-                "stock_name",
-                json!(name),
-                "不能包含 _ , ; | (must not contain _ , ; |)",
-            ));
-        }
-        opt_str(body, "/comment", 60)?;
-        let belong = req_str(body, "/belong_merchant", 20)?;
-        if belong != c.mchid {
-            return Err(ApiErr::body(
-                "belong_merchant",
-                json!(belong),
-                "必须为调用商户号 (must be the calling mchid)",
-            ));
-        }
-        let parse_time = |ptr: &str| -> Result<i64, ApiErr> {
-            let s = req_str(body, ptr, 64)?;
-            parse_rfc3339(s)
-                .ok_or_else(|| ApiErr::body(&field_name(ptr), json!(s), "输入时间格式错误 (expected RFC 3339)"))
+        let time = |field: &str, value: &str| {
+            parse_rfc3339(value)
+                .ok_or_else(|| ApiErr::body(field, json!(value), "输入时间格式错误 (expected RFC 3339)"))
         };
-        let begin = parse_time("/available_begin_time")?;
-        let end = parse_time("/available_end_time")?;
-        if begin < c.now - 300 {
-            return Err(ApiErr::body(
-                "available_begin_time",
-                json!(rfc3339(begin)),
-                "开始时间不能早于当前时间 (must not be earlier than now)",
-            ));
-        }
-        if begin > c.now + 365 * DAY {
-            return Err(ApiErr::body(
-                "available_begin_time",
-                json!(rfc3339(begin)),
-                "开始时间不能晚于 365 天后 (at most 365 days ahead)",
-            ));
-        }
-        if end <= begin {
-            return Err(ApiErr::body(
-                "available_end_time",
-                json!(rfc3339(end)),
-                "结束时间必须晚于开始时间 (must be after the begin time)",
-            ));
-        }
-        if end - begin > 90 * DAY {
-            return Err(ApiErr::body(
-                "available_end_time",
-                json!(rfc3339(end)),
-                "活动时间不能超过 90 天 (range at most 90 days)",
-            ));
-        }
-        let max_coupons = req_int(body, "/stock_use_rule/max_coupons")?;
-        let max_amount = req_int(body, "/stock_use_rule/max_amount")?;
-        let max_amount_by_day = opt_int(body, "/stock_use_rule/max_amount_by_day")?;
-        let per_user = req_int(body, "/stock_use_rule/max_coupons_per_user")?;
-        req_bool(body, "/stock_use_rule/natural_person_limit")?;
-        req_bool(body, "/stock_use_rule/prevent_api_abuse")?;
-        let amount = req_int(body, "/coupon_use_rule/fixed_normal_coupon/coupon_amount")?;
-        let minimum = req_int(body, "/coupon_use_rule/fixed_normal_coupon/transaction_minimum")?;
-        if !(1..=10_000_000).contains(&max_coupons) {
+        let begin = time("available_begin_time", &req.available_begin_time)?;
+        let end = time("available_end_time", &req.available_end_time)?;
+        let rule = &req.stock_use_rule;
+        let cur = &req.coupon_use_rule;
+        let required =
+            |field: &str, v: Option<i64>| v.ok_or_else(|| ApiErr::body(field, Value::Null, "必填参数缺失 (required)"));
+        let max_coupons = required("stock_use_rule.max_coupons", rule.max_coupons)?;
+        let max_amount = required("stock_use_rule.max_amount", rule.max_amount)?;
+        let per_user = required("stock_use_rule.max_coupons_per_user", rule.max_coupons_per_user)?;
+        let fixed = cur.fixed_normal_coupon.ok_or_else(|| {
+            ApiErr::body(
+                "coupon_use_rule.fixed_normal_coupon",
+                Value::Null,
+                "必填参数缺失 (required)",
+            )
+        })?;
+        if max_coupons < 1 {
             return Err(ApiErr::body(
                 "stock_use_rule.max_coupons",
                 json!(max_coupons),
-                "应在 [1, 10000000] (out of range)",
+                "发放总上限至少为 1 (at least 1)",
             ));
         }
-        if !(10..=100_000).contains(&amount) {
-            return Err(ApiErr::body(
-                "coupon_use_rule.fixed_normal_coupon.coupon_amount",
-                json!(amount),
-                "面额应在 [10, 100000] 分 (0.10 to 1000 CNY)",
-            ));
-        }
-        if !(10..=10_000_000).contains(&minimum) || minimum < amount + 1 {
-            return Err(ApiErr::body(
-                "coupon_use_rule.fixed_normal_coupon.transaction_minimum",
-                json!(minimum),
-                "门槛应大于面额且在 [10, 10000000] 分 (threshold must exceed the face value)",
-            ));
-        }
-        if max_amount != amount.saturating_mul(max_coupons) || max_amount > 10_000_000_000 {
-            return Err(ApiErr::body(
-                "stock_use_rule.max_amount",
-                json!(max_amount),
-                format!(
-                    "总预算必须等于面额 × 发放总上限 = {} (must equal coupon_amount × max_coupons)",
-                    amount.saturating_mul(max_coupons)
-                ),
-            ));
-        }
-        if let Some(d) = max_amount_by_day
-            && (d < 1 || d > max_amount)
-        {
-            return Err(ApiErr::body(
-                "stock_use_rule.max_amount_by_day",
-                json!(d),
-                "单天预算应在 [1, max_amount] (1 to max_amount)",
-            ));
-        }
-        if per_user < 1 {
-            return Err(ApiErr::body(
-                "stock_use_rule.max_coupons_per_user",
-                json!(per_user),
-                "单个用户可领个数不能为 0 (at least 1)",
-            ));
-        }
-        let minutes = opt_int(
-            body,
-            "/coupon_use_rule/coupon_available_time/available_time_after_receive",
-        )?;
-        if let Some(m) = minutes
-            && !(1..=1440).contains(&m)
-        {
-            return Err(ApiErr::body(
-                "coupon_use_rule.coupon_available_time.available_time_after_receive",
-                json!(m),
-                "值应在 [1, 1440] (minutes)",
-            ));
-        }
-        if let Some(days) = at(
-            body,
-            "/coupon_use_rule/coupon_available_time/fix_available_time/available_week_day",
-        ) {
-            let ok = days.as_array().is_some_and(|a| {
-                let mut seen = [false; 7];
-                a.iter().all(|d| match d.as_u64() {
-                    Some(x) if x <= 6 && !seen[x as usize] => {
-                        seen[x as usize] = true;
-                        true
-                    }
-                    _ => false,
-                })
-            });
-            if !ok {
-                return Err(ApiErr::body(
-                    "coupon_use_rule.coupon_available_time.fix_available_time.available_week_day",
-                    days.clone(),
-                    "应为 0-6 的不重复整数数组 (distinct integers 0 to 6)",
-                ));
-            }
-        }
-        let tags = opt_str_list(body, "/coupon_use_rule/goods_tag", 0, 50, 128)?;
-        if let Some(t) = tags
-            .iter()
-            .find(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        {
-            return Err(ApiErr::body(
-                "coupon_use_rule.goods_tag",
-                json!(t),
-                "只能包含字母、数字和 _ (letters, digits, _)",
-            ));
-        }
-        let items = opt_str_list(body, "/coupon_use_rule/available_items", 1, 50, 128)?;
-        opt_str_list(body, "/coupon_use_rule/unavailable_items", 1, 50, 128)?;
-        let mut merchants = opt_str_list(body, "/coupon_use_rule/available_merchants", 1, 50, 20)?;
-        if merchants.is_empty() {
-            merchants.push(c.mchid.to_owned());
-        }
-        opt_str_list(body, "/coupon_use_rule/limit_pay", 1, 1, 64)?;
-        if at(body, "/coupon_use_rule/limit_card").is_some() {
-            let name = req_str(body, "/coupon_use_rule/limit_card/name", 4)?;
-            let _ = name;
-            let bins = opt_str_list(body, "/coupon_use_rule/limit_card/bin", 1, 10, 9)?;
-            if bins.is_empty() || bins.iter().any(|b| b.len() < 6) {
-                return Err(ApiErr::body(
-                    "coupon_use_rule.limit_card.bin",
-                    at(body, "/coupon_use_rule/limit_card/bin")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    "1 到 10 项，每项 6 到 9 个字符 (1 to 10 items of 6 to 9 characters)",
-                ));
-            }
-        }
-        let trade = opt_str_list(body, "/coupon_use_rule/trade_type", 1, 6, 16)?;
-        for (i, t) in trade.iter().enumerate() {
-            if !TRADE_TYPES.contains(&t.as_str()) || trade[..i].contains(t) {
-                return Err(ApiErr::body(
-                    "coupon_use_rule.trade_type",
-                    json!(t),
-                    "取值应为 MICROAPP/APPPAY/PPAY/CARD/FACE/OTHER 且不重复",
-                ));
-            }
-        }
-        if at(body, "/pattern_info").is_some() {
-            req_str(body, "/pattern_info/description", 1000)?;
-            opt_str(body, "/pattern_info/merchant_name", 128)?;
-            for f in ["/pattern_info/merchant_logo", "/pattern_info/coupon_image"] {
-                if let Some(url) = opt_str(body, f, 128)? {
+        if let Some(p) = &req.pattern_info {
+            for (field, url) in [
+                ("pattern_info.merchant_logo", &p.merchant_logo),
+                ("pattern_info.coupon_image", &p.coupon_image),
+            ] {
+                if let Some(url) = url {
                     let known = url
                         .strip_prefix(c.base_url)
                         .and_then(|p| p.strip_prefix("/media/"))
                         .is_some_and(|id| self.media.contains_key(id));
                     if !known {
                         return Err(ApiErr::body(
-                            &field_name(f),
+                            field,
                             json!(url),
                             "必须是图片上传接口返回的 media_url (must be a media_url from the image-upload API)",
                         ));
                     }
                 }
             }
-            if let Some(color) = opt_str(body, "/pattern_info/background_color", 16)?
-                && !COLORS.contains(&color)
-            {
-                return Err(ApiErr::body(
-                    "pattern_info.background_color",
-                    json!(color),
-                    "不支持的背景颜色 (unknown colour)",
-                ));
-            }
-            match opt_str(body, "/pattern_info/jump_target", 16)? {
-                None | Some("PAYMENT_CODE") | Some("DEFAULT_PAGE") => {}
-                Some("MINI_PROGRAM") => {
-                    req_str(body, "/pattern_info/mini_program_appid", 128)?;
-                    req_str(body, "/pattern_info/mini_program_path", 256)?;
-                }
-                Some(other) => {
-                    return Err(ApiErr::body(
-                        "pattern_info.jump_target",
-                        json!(other),
-                        "取值应为 PAYMENT_CODE/MINI_PROGRAM/DEFAULT_PAGE",
-                    ));
-                }
-            }
         }
-        req_bool(body, "/no_cash")?;
-        let stock_type = req_str(body, "/stock_type", 16)?;
-        if stock_type != "NORMAL" {
-            return Err(ApiErr::body(
-                "stock_type",
-                json!(stock_type),
-                "仅支持 NORMAL (only NORMAL)",
-            ));
-        }
+        let merchants = match &cur.available_merchants {
+            Some(m) if !m.is_empty() => m.clone(),
+            _ => vec![c.mchid.to_owned()],
+        };
         let stock_id = format!("{}", 17_000_000 + self.next());
         let stock = Stock {
             stock_id: stock_id.clone(),
             creator: c.mchid.to_owned(),
-            request: body.clone(),
+            request: req.clone(),
             status: status::UNACTIVATED,
             create_time: c.now,
             begin,
             end,
             start_time: None,
             stop_time: None,
-            coupon_amount: amount,
-            transaction_minimum: minimum,
+            coupon_amount: fixed.coupon_amount,
+            transaction_minimum: fixed.transaction_minimum,
             max_coupons,
             max_amount,
-            max_amount_by_day,
+            max_amount_by_day: rule.max_amount_by_day,
             max_coupons_per_user: per_user,
-            minutes_after_receive: minutes,
+            minutes_after_receive: cur
+                .coupon_available_time
+                .as_ref()
+                .and_then(|t| t.available_time_after_receive),
             distributed: 0,
             issued_by_day: HashMap::new(),
             per_user: HashMap::new(),
             merchants,
-            items,
+            items: cur.available_items.clone().unwrap_or_default(),
         };
         self.stocks.insert(stock_id.clone(), stock);
         self.create_requests
-            .insert(out_request_no, (body.clone(), stock_id.clone()));
+            .insert(req.out_request_no.clone(), (req.clone(), stock_id.clone()));
         Ok(json!({"stock_id": stock_id, "create_time": rfc3339(c.now)}))
     }
 
-    /// start / pause / restart / stop.
-    pub fn transition(&mut self, c: Caller<'_>, stock_id: &str, action: &str, body: &Value) -> Result<Value, ApiErr> {
-        let creator = req_str(body, "/stock_creator_mchid", 20)?;
+    /// start / pause / restart / stop of `stock_id` by `creator` (the request's
+    /// `stock_creator_mchid`).
+    pub fn transition(&mut self, c: Caller<'_>, stock_id: &str, action: &str, creator: &str) -> Result<Value, ApiErr> {
         if creator != c.mchid {
             return Err(ApiErr::blocked(
                 "调用商户无权限 (only the creator may change the stock)",
@@ -758,26 +514,16 @@ impl State {
         Ok(json!({ key: rfc3339(c.now), "stock_id": stock_id }))
     }
 
-    /// Sends a coupon to `openid`, enforcing status, limits and budget.
-    pub fn send_coupon(&mut self, c: Caller<'_>, openid: &str, body: &Value) -> Result<Value, ApiErr> {
-        check_bmp(body, "")?;
-        if openid.is_empty() || openid.chars().count() > 128 {
-            return Err(ApiErr::param("openid", json!(openid), "openid必填，长度 1-128", "path"));
-        }
-        let stock_id = req_str(body, "/stock_id", 20)?.to_owned();
-        let out_request_no = check_request_no(body, "/out_request_no")?;
-        let appid = req_str(body, "/appid", 128)?;
-        let creator = req_str(body, "/stock_creator_mchid", 20)?;
-        for f in ["/coupon_value", "/coupon_minimum"] {
-            if let Some(x) = opt_int(body, f)?
-                && x < 0
-            {
-                return Err(ApiErr::body(&field_name(f), json!(x), "不能为负 (must be ≥ 0)"));
-            }
-        }
-        let fingerprint = json!({"openid": openid, "body": body});
-        if let Some((prev, coupon_id)) = self.send_requests.get(&out_request_no) {
-            if *prev == fingerprint {
+    /// Sends a coupon (a request that passed the core's rules; `openid` from the path),
+    /// enforcing idempotency, status, limits and budget.
+    pub fn send_coupon(&mut self, c: Caller<'_>, req: &SendCouponRequest) -> Result<Value, ApiErr> {
+        let (openid, appid, creator) = (
+            req.openid.as_str(),
+            req.appid.as_str(),
+            req.stock_creator_mchid.as_str(),
+        );
+        if let Some((prev, coupon_id)) = self.send_requests.get(&req.out_request_no) {
+            if prev == req {
                 return Ok(json!({ "coupon_id": coupon_id }));
             }
             return Err(ApiErr::invalid(
@@ -793,7 +539,7 @@ impl State {
         }
         let stock = self
             .stocks
-            .get(&stock_id)
+            .get(&req.stock_id)
             .ok_or_else(|| ApiErr::not_found("批次不存在 (stock not found)"))?;
         if stock.creator != creator {
             return Err(ApiErr::not_found(
@@ -828,7 +574,7 @@ impl State {
         };
         let begin = c.now.max(stock.begin);
         let coupon_id = format!("{}", 20_000_000_000u64 + self.next());
-        if let Some(s) = self.stocks.get_mut(&stock_id) {
+        if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.distributed += 1;
             *s.per_user.entry(openid.to_owned()).or_insert(0) += 1;
             *s.issued_by_day.entry(day).or_insert(0) += s.coupon_amount;
@@ -837,86 +583,80 @@ impl State {
             coupon_id.clone(),
             Coupon {
                 coupon_id: coupon_id.clone(),
-                stock_id,
+                stock_id: req.stock_id.clone(),
                 openid: openid.to_owned(),
                 appid: appid.to_owned(),
                 status: coupon_status::SENDED,
                 create_time: c.now,
                 begin,
                 end,
-                out_request_no: out_request_no.clone(),
+                out_request_no: req.out_request_no.clone(),
                 consume: None,
             },
         );
         self.send_requests
-            .insert(out_request_no, (fingerprint, coupon_id.clone()));
+            .insert(req.out_request_no.clone(), (req.clone(), coupon_id.clone()));
         Ok(json!({ "coupon_id": coupon_id }))
     }
 
     /// GET one stock.
-    pub fn get_stock(&self, c: Caller<'_>, stock_id: &str, q: &Query) -> Result<Value, ApiErr> {
-        let creator = q.required("stock_creator_mchid", 20)?;
-        Ok(self.stock_of(stock_id, creator)?.to_json(c.now))
+    pub fn get_stock(&self, c: Caller<'_>, req: &GetStockRequest) -> Result<Value, ApiErr> {
+        Ok(self.stock_of(&req.stock_id, &req.stock_creator_mchid)?.to_json(c.now))
     }
 
-    /// GET the stock list.
-    pub fn list_stocks(&self, c: Caller<'_>, q: &Query) -> Result<Value, ApiErr> {
-        let offset = q.int("offset", Some(0), 0, i64::MAX)?;
-        let limit = q.int("limit", None, 1, 10)?;
-        let creator = q.required("stock_creator_mchid", 20)?;
-        let time = |name: &str| -> Result<Option<i64>, ApiErr> {
-            match q.get(name) {
+    /// GET the stock list (`offset` is a page index).
+    pub fn list_stocks(&self, c: Caller<'_>, req: &ListStocksRequest) -> Result<Value, ApiErr> {
+        let time = |name: &str, v: &Option<String>| -> Result<Option<i64>, ApiErr> {
+            match v {
                 None => Ok(None),
                 Some(s) => parse_rfc3339(s)
                     .map(Some)
                     .ok_or_else(|| ApiErr::query(name, json!(s), "输入时间格式错误 (RFC 3339; encode + as %2B)")),
             }
         };
-        let (from, to) = (time("create_start_time")?, time("create_end_time")?);
-        let st = q.get("status");
-        if let Some(s) = st
-            && !["unactivated", "audit", "running", "stoped", "paused"].contains(&s)
-        {
-            return Err(ApiErr::query("status", json!(s), "非法的批次状态 (invalid status)"));
-        }
+        let from = time("create_start_time", &req.create_start_time)?;
+        let to = time("create_end_time", &req.create_end_time)?;
+        let st = req.status.as_ref().map(StockStatus::as_str);
         let all: Vec<&Stock> = self
             .stocks
             .values()
-            .filter(|s| s.creator == creator)
+            .filter(|s| s.creator == req.stock_creator_mchid)
             .filter(|s| from.is_none_or(|f| s.create_time >= f) && to.is_none_or(|t| s.create_time <= t))
             .filter(|s| st.is_none_or(|x| s.status_at(c.now) == x))
             .collect();
         let data: Vec<Value> = all
             .iter()
-            .skip((offset * limit) as usize)
-            .take(limit as usize)
+            .skip(to_usize(req.offset.saturating_mul(req.limit)))
+            .take(to_usize(req.limit))
             .map(|s| s.to_json(c.now))
             .collect();
-        Ok(json!({"total_count": all.len(), "limit": limit, "offset": offset, "data": data}))
+        Ok(json!({"total_count": all.len(), "limit": req.limit, "offset": req.offset, "data": data}))
     }
 
-    /// GET merchants or items of a stock.
-    pub fn stock_list_field(&self, stock_id: &str, q: &Query, items: bool) -> Result<Value, ApiErr> {
-        let (omax, lmax) = if items { (500, 100) } else { (1000, 50) };
-        let offset = q.int("offset", None, 0, omax)?;
-        let limit = q.int("limit", None, 1, lmax)?;
-        let creator = q.required("stock_creator_mchid", 20)?;
+    /// GET merchants (`items` false) or items (`items` true) of a stock.
+    pub fn stock_list_field(
+        &self,
+        stock_id: &str,
+        creator: &str,
+        offset: i64,
+        limit: i64,
+        items: bool,
+    ) -> Result<Value, ApiErr> {
         let s = self.stock_of(stock_id, creator)?;
         let list = if items { &s.items } else { &s.merchants };
-        let data: Vec<&String> = list.iter().skip(offset as usize).take(limit as usize).collect();
+        let data: Vec<&String> = list.iter().skip(to_usize(offset)).take(to_usize(limit)).collect();
         Ok(json!({"data": data, "total_count": list.len(), "offset": offset, "limit": limit, "stock_id": stock_id}))
     }
 
     /// GET one coupon.
-    pub fn get_coupon(&self, c: Caller<'_>, openid: &str, coupon_id: &str, q: &Query) -> Result<Value, ApiErr> {
-        let appid = q.required("appid", 128)?;
-        if appid != c.appid {
+    pub fn get_coupon(&self, c: Caller<'_>, req: &GetCouponRequest) -> Result<Value, ApiErr> {
+        if req.appid != c.appid {
             return Err(ApiErr::new(400, "APPID_MCHID_NOT_MATCH", "商户号与appid不匹配"));
         }
         let coupon = self
             .coupons
-            .get(coupon_id)
-            .filter(|x| x.openid == openid && x.appid == appid)
+            .get(&req.coupon_id)
+            .filter(|x| x.openid == req.openid && x.appid == req.appid)
             .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
         let stock = self
             .stocks
@@ -925,44 +665,29 @@ impl State {
         Ok(coupon.to_json(stock, c.now))
     }
 
-    /// GET a user's coupons.
-    pub fn user_coupons(&self, c: Caller<'_>, openid: &str, q: &Query) -> Result<Value, ApiErr> {
-        let appid = q.required("appid", 128)?;
-        if appid != c.appid {
+    /// GET a user's coupons (`offset` counts items; at most 100 per page).
+    pub fn user_coupons(&self, c: Caller<'_>, req: &ListUserCouponsRequest) -> Result<Value, ApiErr> {
+        if req.appid != c.appid {
             return Err(ApiErr::new(400, "APPID_MCHID_NOT_MATCH", "商户号与appid不匹配"));
         }
-        let creator = q.get("creator_mchid");
-        let sender = q.get("sender_mchid");
-        let available = q.get("available_mchid");
-        if creator.is_none() && sender.is_none() && available.is_none() {
+        let creator = req.creator_mchid.as_deref();
+        let sender = req.sender_mchid.as_deref();
+        let available = req.available_mchid.as_deref();
+        let st = req.status.as_ref().map(CouponStatusQuery::as_str);
+        let only_usable = creator.is_none() && available.is_some();
+        let offset = if only_usable { 0 } else { req.offset.unwrap_or(0) };
+        let limit = if only_usable { i64::MAX } else { req.limit.unwrap_or(20) };
+        if !only_usable && limit > 100 {
             return Err(ApiErr::query(
-                "creator_mchid",
-                Value::Null,
-                "creator_mchid、sender_mchid、available_mchid 任意选填一个 (one of them is required)",
+                "limit",
+                json!(limit),
+                "页大小超过阈值，应在 [1,100] (page size out of range)",
             ));
         }
-        let st = q.get("status");
-        if let Some(s) = st
-            && s != "SENDED"
-            && s != "USED"
-        {
-            return Err(ApiErr::query("status", json!(s), "取值应为 SENDED 或 USED"));
-        }
-        let only_usable = creator.is_none() && available.is_some();
-        let offset = if only_usable {
-            0
-        } else {
-            q.int("offset", Some(0), 0, i64::MAX)?
-        };
-        let limit = if only_usable {
-            i64::MAX
-        } else {
-            q.int("limit", Some(20), 1, 100)?
-        };
-        let stock_filter = if only_usable { None } else { q.get("stock_id") };
+        let stock_filter = if only_usable { None } else { req.stock_id.as_deref() };
         let mut data = Vec::new();
         let mut total = 0usize;
-        for coupon in self.coupons.values().filter(|x| x.openid == openid) {
+        for coupon in self.coupons.values().filter(|x| x.openid == req.openid) {
             let Some(stock) = self.stocks.get(&coupon.stock_id) else {
                 continue;
             };
@@ -980,22 +705,43 @@ impl State {
                 sender == Some(c.mchid)
             };
             if keep && stock_filter.is_none_or(|f| f == coupon.stock_id) {
-                if total >= offset as usize && data.len() < limit as usize {
+                if total >= to_usize(offset) && data.len() < to_usize(limit) {
                     data.push(coupon.to_json(stock, c.now));
                 }
                 total += 1;
             }
         }
-        let limit = if only_usable { data.len() as i64 } else { limit };
+        let limit = if only_usable {
+            i64::try_from(data.len()).unwrap_or(i64::MAX)
+        } else {
+            limit
+        };
         Ok(json!({"data": data, "total_count": total, "limit": limit, "offset": offset}))
     }
 
-    /// POST modify-goods-id.
-    pub fn modify_items(&mut self, c: Caller<'_>, stock_id: &str, body: &Value) -> Result<Value, ApiErr> {
-        let creator = req_str(body, "/stock_creator_mchid", 20)?;
-        self.stock_of(stock_id, creator)?;
-        let add = opt_str_list(body, "/add_goods_id_list", 0, 50, 128)?;
-        let del = opt_str_list(body, "/delete_goods_id_list", 0, 50, 128)?;
+    /// POST modify-goods-id. Sandbox business rules: at most 50 codes of 1 to 128 characters
+    /// per list, at least one list with a code, at least one code left afterwards.
+    pub fn modify_items(&mut self, c: Caller<'_>, req: &ModifyItemCodesRequest) -> Result<Value, ApiErr> {
+        self.stock_of(&req.stock_id, &req.stock_creator_mchid)?;
+        let mut lists = [Vec::new(), Vec::new()];
+        for (i, (field, list)) in [
+            ("add_goods_id_list", &req.add_goods_id_list),
+            ("delete_goods_id_list", &req.delete_goods_id_list),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let list = list.clone().unwrap_or_default();
+            if list.len() > 50 || list.iter().any(|x| x.is_empty() || x.chars().count() > 128) {
+                return Err(ApiErr::body(
+                    field,
+                    json!(list),
+                    "最多 50 项，每项 1 到 128 个字符 (at most 50 codes of 1 to 128 characters)",
+                ));
+            }
+            lists[i] = list;
+        }
+        let [add, del] = lists;
         if add.is_empty() && del.is_empty() {
             return Err(ApiErr::body(
                 "add_goods_id_list",
@@ -1003,7 +749,7 @@ impl State {
                 "add_goods_id_list 与 delete_goods_id_list 不能同时为空",
             ));
         }
-        let Some(s) = self.stocks.get(stock_id) else {
+        let Some(s) = self.stocks.get(&req.stock_id) else {
             return Err(ApiErr::not_found("批次不存在"));
         };
         let mut items = s.items.clone();
@@ -1020,43 +766,37 @@ impl State {
                 "至少需要保留一个可用单品编码 (at least one code must remain)",
             ));
         }
-        if let Some(s) = self.stocks.get_mut(stock_id) {
+        if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.items = items;
         }
-        Ok(json!({"effect_time": rfc3339(c.now), "stock_id": stock_id}))
+        Ok(json!({"effect_time": rfc3339(c.now), "stock_id": req.stock_id}))
     }
 
-    /// POST callbacks. `http://` is accepted for loopback hosts only (sandbox relaxation).
-    pub fn set_callback(&mut self, c: Caller<'_>, body: &Value) -> Result<Value, ApiErr> {
-        let mchid = req_str(body, "/mchid", 20)?;
-        if mchid != c.mchid {
+    /// POST callbacks (a request that passed the core's rules, `http://` on loopback allowed as
+    /// the sandbox relaxation). Business rules: only the caller's own callback, URL with a path.
+    pub fn set_callback(&mut self, c: Caller<'_>, req: &SetCallbackRequest) -> Result<Value, ApiErr> {
+        if req.mchid != c.mchid {
             return Err(ApiErr::invalid("非法的商户号 (mchid must be the caller)"));
         }
-        let url = req_str(body, "/notify_url", 256)?;
-        check_notify_url(url)?;
-        let enabled = match at(body, "/switch") {
-            None => true,
-            Some(_) => req_bool(body, "/switch")?,
-        };
+        check_notify_url(&req.notify_url)?;
         self.callback = Some(Callback {
-            notify_url: url.to_owned(),
-            enabled,
+            notify_url: req.notify_url.clone(),
+            enabled: req.switch.unwrap_or(true),
             update_time: c.now,
         });
-        Ok(json!({"update_time": rfc3339(c.now), "notify_url": url}))
+        Ok(json!({"update_time": rfc3339(c.now), "notify_url": req.notify_url}))
     }
 
     /// GET callbacks.
-    pub fn get_callback(&self, c: Caller<'_>, q: &Query) -> Result<Value, ApiErr> {
-        let mchid = q.required("mchid", 20)?;
-        if mchid != c.mchid {
+    pub fn get_callback(&self, c: Caller<'_>, req: &GetCallbackRequest) -> Result<Value, ApiErr> {
+        if req.mchid != c.mchid {
             return Err(ApiErr::invalid("非法的商户号"));
         }
         let cb = self
             .callback
             .as_ref()
             .ok_or_else(|| ApiErr::not_found("未设置消息通知地址 (no callback set)"))?;
-        Ok(json!({"notify_url": cb.notify_url, "mchid": mchid}))
+        Ok(json!({"notify_url": cb.notify_url, "mchid": req.mchid}))
     }
 
     /// Sandbox: a user pays with a coupon. Returns the coupon JSON for the notification.

@@ -661,3 +661,184 @@ fn image_upload_and_media_url() {
     body["pattern_info"]["merchant_logo"] = json!(url);
     call(&client, Method::Post, "/v3/marketing/favor/coupon-stocks", Some(body)).unwrap();
 }
+
+/// Sends `body` to create-stock (unvalidated: `Client::request` signs any bytes) and returns
+/// the PARAM_ERROR's detail and message.
+fn param_error(client: &Client, method: Method, path: &str, body: Option<Value>) -> (Value, String) {
+    let r = raw(client, method, path, body);
+    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["code"], "PARAM_ERROR", "{v}");
+    (v["detail"].clone(), v["message"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn server_applies_the_core_validation_rules() {
+    let (sb, client) = start(SandboxConfig::default());
+    let mchid = client.mchid().to_owned();
+    let now = client.now();
+    let create = "/v3/marketing/favor/coupon-stocks";
+    // One broken V-CS rule at a time: (mutation, field, rule, value).
+    type Mutation = fn(&mut Value);
+    let cases: [(Mutation, &str, &str, Value); 8] = [
+        (
+            |b| b["stock_name"] = json!("bad_name"),
+            "stock_name",
+            "V-CS-03",
+            json!("bad_name"),
+        ),
+        (
+            |b| {
+                b["coupon_use_rule"]["fixed_normal_coupon"]["coupon_amount"] = json!(5);
+                b["stock_use_rule"]["max_amount"] = json!(50);
+            },
+            "coupon_use_rule.fixed_normal_coupon.coupon_amount",
+            "V-CS-41",
+            json!(5),
+        ),
+        (
+            |b| b["coupon_use_rule"]["fixed_normal_coupon"]["transaction_minimum"] = json!(100),
+            "coupon_use_rule.fixed_normal_coupon.transaction_minimum",
+            "V-CS-42",
+            json!(100),
+        ),
+        (
+            |b| b["available_end_time"] = b["available_begin_time"].clone(),
+            "available_end_time",
+            "V-CS-23",
+            Value::Null,
+        ),
+        (
+            |b| b["stock_use_rule"]["max_amount_by_day"] = json!(1_000_000),
+            "stock_use_rule.max_amount_by_day",
+            "V-CS-34",
+            json!(1_000_000),
+        ),
+        (
+            |b| {
+                b.as_object_mut().unwrap().remove("no_cash");
+            },
+            "no_cash",
+            "V-CS-81",
+            Value::Null,
+        ),
+        (
+            |b| b["out_request_no"] = json!("no#1"),
+            "out_request_no",
+            "V-CS-12",
+            json!("no#1"),
+        ),
+        (
+            |b| b["comment"] = json!("🎉 party"),
+            "comment",
+            "V-G-02",
+            json!("🎉 party"),
+        ),
+    ];
+    for (i, (mutate, field, rule, value)) in cases.into_iter().enumerate() {
+        let mut body = stock_body(&mchid, now, 10, 1, &format!("v{i}"));
+        mutate(&mut body);
+        let (d, message) = param_error(&client, Method::Post, create, Some(body));
+        assert_eq!(d["field"], field, "{rule}: {d}");
+        assert_eq!(d["location"], "body", "{rule}");
+        assert!(d["issue"].as_str().unwrap().contains(rule), "{rule}: {d}");
+        if !value.is_null() {
+            assert_eq!(d["value"], value, "{rule}");
+        }
+        assert!(message.contains(rule), "{message}");
+    }
+    // Several violations: the first in detail, all in the message.
+    let mut body = stock_body(&mchid, now, 10, 1, "multi");
+    body["stock_name"] = json!("");
+    body["stock_use_rule"]["max_amount"] = json!(5);
+    body["stock_type"] = json!("DISCOUNT");
+    let (d, message) = param_error(&client, Method::Post, create, Some(body));
+    assert_eq!(d["field"], "stock_name");
+    for rule in ["V-CS-01", "V-CS-32", "V-CS-80"] {
+        assert!(message.contains(rule), "{rule} missing from {message}");
+    }
+    assert!(message.contains("3 error(s)"), "{message}");
+    // A value of the wrong type names its JSON path.
+    let mut body = stock_body(&mchid, now, 10, 1, "type");
+    body["stock_use_rule"]["max_coupons"] = json!("lots");
+    let (d, _) = param_error(&client, Method::Post, create, Some(body));
+    assert_eq!(d["field"], "stock_use_rule.max_coupons");
+    assert_eq!(d["value"], "lots");
+    // Numeric strings are accepted, as from real clients.
+    let mut body = stock_body(&mchid, now, 10, 1, "numeric-strings");
+    body["stock_use_rule"]["max_coupons"] = json!("10");
+    call(&client, Method::Post, create, Some(body)).unwrap();
+    // Warnings are not refused: max_coupons below 5 (V-CS-31), no available_merchants (V-CS-57).
+    call(
+        &client,
+        Method::Post,
+        create,
+        Some(stock_body(&mchid, now, 2, 1, "warnings-only")),
+    )
+    .unwrap();
+    // Query parameters: list stocks with limit 11 (V-Q-01).
+    let (d, _) = param_error(
+        &client,
+        Method::Get,
+        &format!("/v3/marketing/favor/stocks?offset=0&limit=11&stock_creator_mchid={mchid}"),
+        None,
+    );
+    assert_eq!(
+        (d["field"].as_str(), d["location"].as_str()),
+        (Some("limit"), Some("query"))
+    );
+    assert_eq!(d["value"], "11");
+    // Path parameters: an emoji in the openid (V-G-02), percent-encoded in the URL.
+    let stock = running_stock(&client, 10, 1);
+    let (d, _) = param_error(
+        &client,
+        Method::Post,
+        "/v3/marketing/favor/users/o%F0%9F%98%80/coupons",
+        Some(send_body(&sb, &stock, "emoji")),
+    );
+    assert_eq!(
+        (d["field"].as_str(), d["location"].as_str()),
+        (Some("openid"), Some("path"))
+    );
+    // Send coupon: out_request_no charset (V-SC-03).
+    let (d, _) = param_error(
+        &client,
+        Method::Post,
+        "/v3/marketing/favor/users/oU/coupons",
+        Some(send_body(&sb, &stock, "bad no")),
+    );
+    assert_eq!(d["field"], "out_request_no");
+    assert!(d["issue"].as_str().unwrap().contains("V-SC-03"));
+    // Set callback: plain http off loopback (V-CB-03).
+    let (d, _) = param_error(
+        &client,
+        Method::Post,
+        "/v3/marketing/favor/callbacks",
+        Some(json!({"mchid": mchid, "notify_url": "http://example.com/notify"})),
+    );
+    assert_eq!(d["field"], "notify_url");
+    assert!(d["issue"].as_str().unwrap().contains("V-CB-03"));
+    // Stock actions: stock_creator_mchid required (V-ST-01).
+    let (d, _) = param_error(
+        &client,
+        Method::Post,
+        &format!("/v3/marketing/favor/stocks/{stock}/pause"),
+        Some(json!({"stock_creator_mchid": ""})),
+    );
+    assert_eq!(d["field"], "stock_creator_mchid");
+    // V-CS-21 uses the sandbox's business clock: after advancing it a day, "now" is in its past.
+    sandbox_post(
+        &agent(Duration::from_secs(5)),
+        &format!("{}/sandbox/clock/advance", sb.base_url()),
+        &json!({"seconds": 86_400}),
+    )
+    .unwrap();
+    let (d, _) = param_error(
+        &client,
+        Method::Post,
+        create,
+        Some(stock_body(&mchid, now, 10, 1, "past")),
+    );
+    assert_eq!(d["field"], "available_begin_time");
+    assert!(d["issue"].as_str().unwrap().contains("V-CS-21"));
+}
