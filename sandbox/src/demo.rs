@@ -1,12 +1,22 @@
 //! The demo: a whole coupon campaign against an in-process sandbox, with the core doing all
-//! signing, verification and decryption over real HTTP on loopback.
+//! request building (typed, validated before signing), verification, decoding, notification
+//! handling and bill checking over real HTTP on loopback.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
-use wechatpay_coupons::{Client, Method};
+use serde_json::json;
+use wechatpay_coupons::favor::bills::{BillDigest, BillDownload, BillParser, UseFlow, UseFlowRow};
+use wechatpay_coupons::favor::events::{CouponEvent, CouponUseEvent};
+use wechatpay_coupons::favor::models::{
+    CouponStatus, CouponUseRule, CreateStockRequest, FixedNormalCoupon, GetCouponRequest, GetStockRequest,
+    ImageUploadRequest, ListUserCouponsRequest, PatternInfo, PauseStockRequest, RestartStockRequest, SendCouponRequest,
+    SetCallbackRequest, StartStockRequest, StockRule, StockStatus, StockTypeReq, UseFlowRequest,
+};
+use wechatpay_coupons::favor::ops::{FavorErrorKind, Operation};
+use wechatpay_coupons::favor::validation::{ValidationPolicy, Violation};
+use wechatpay_coupons::{Client, HttpResponse};
 
 use crate::http_client::{agent, sandbox_get, sandbox_post, send};
 use crate::receiver::Receiver;
@@ -43,6 +53,8 @@ pub struct DemoSummary {
     pub stock_id: String,
     /// Key ids that verified responses.
     pub verified_by: Vec<String>,
+    /// Validation warnings reported by the core while building requests.
+    pub warnings: usize,
     /// Rows in the use-flow bill.
     pub bill_rows: usize,
     /// Wall time.
@@ -54,7 +66,6 @@ struct Ctx<'a> {
     agent: ureq::Agent,
     out: &'a mut dyn Write,
     summary: DemoSummary,
-    base_url: String,
 }
 
 impl Ctx<'_> {
@@ -63,45 +74,61 @@ impl Ctx<'_> {
         let _ = writeln!(self.out, "[{:>2}] {title:<44} ok  {detail}", self.summary.steps);
     }
 
-    /// Sends a signed request and returns the verified JSON body.
-    fn call(&mut self, method: Method, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let req = self.client.request(method, path, bytes).map_err(|e| e.to_string())?;
-        let resp = send(&self.agent, &req)?;
-        self.summary.api_requests += 1;
-        let v = self
-            .client
-            .parse_response(&resp)
-            .map_err(|e| format!("{method} {path}: {e}"))?;
-        if !self.summary.verified_by.contains(&v.key_id) {
-            self.summary.verified_by.push(v.key_id.clone());
+    fn warn(&mut self, op: &str, warnings: &[Violation]) {
+        for w in warnings {
+            self.summary.warnings += 1;
+            let _ = writeln!(self.out, "     warning ({op}): {w}");
         }
-        if v.body.is_empty() {
-            return Ok(Value::Null);
-        }
-        v.json::<Value>("response").map_err(|e| e.to_string())
     }
 
-    /// Sends a signed request that must fail; returns the error code.
-    fn call_err(&mut self, method: Method, path: &str, body: Value) -> Result<String, String> {
-        let req = self
+    /// Builds the typed request of `O` (validated under `policy`, then signed), sends it and
+    /// returns the raw response.
+    fn send_op<O: Operation>(&mut self, op: &O, policy: &ValidationPolicy) -> Result<HttpResponse, String> {
+        let name = O::SPEC.name;
+        let built = self
             .client
-            .request(method, path, body.to_string().into_bytes())
-            .map_err(|e| e.to_string())?;
-        let resp = send(&self.agent, &req)?;
+            .favor_request_with(op, policy)
+            .map_err(|e| format!("{name}: {e}"))?;
+        self.warn(name, &built.warnings);
+        let resp = send(&self.agent, &built.request)?;
         self.summary.api_requests += 1;
-        match self.client.parse_response(&resp) {
-            Ok(_) => Err(format!("{method} {path}: expected an error, got {}", resp.status)),
-            Err(wechatpay_coupons::Error::Api(a)) => Ok(format!("{} {}", a.status, a.code.unwrap_or_default())),
+        Ok(resp)
+    }
+
+    /// Runs operation `O`: typed request → verified, decoded `O::Response`.
+    fn call<O: Operation>(&mut self, op: &O) -> Result<O::Response, String> {
+        self.call_with(op, &ValidationPolicy::default())
+    }
+
+    fn call_with<O: Operation>(&mut self, op: &O, policy: &ValidationPolicy) -> Result<O::Response, String> {
+        let resp = self.send_op(op, policy)?;
+        let decoded = self
+            .client
+            .favor_response::<O>(&resp)
+            .map_err(|e| format!("{} {}: {e}", O::SPEC.method, O::SPEC.path))?;
+        // The response verified, so its Wechatpay-Serial names the key that verified it.
+        if let Some(serial) = resp.headers.get("wechatpay-serial")
+            && !self.summary.verified_by.iter().any(|k| k == serial)
+        {
+            self.summary.verified_by.push(serial.to_owned());
+        }
+        Ok(decoded)
+    }
+
+    /// Runs operation `O`, which must be refused; returns `status code (kind)`.
+    fn call_err<O: Operation>(&mut self, op: &O) -> Result<String, String> {
+        let resp = self.send_op(op, &ValidationPolicy::default())?;
+        match self.client.favor_response::<O>(&resp) {
+            Ok(_) => Err(format!("{}: expected a refusal, got {}", O::SPEC.name, resp.status)),
+            Err(wechatpay_coupons::Error::Api(a)) => Ok(format!(
+                "{} {} ({:?})",
+                a.status,
+                a.code.as_deref().unwrap_or_default(),
+                FavorErrorKind::of(&a)
+            )),
             Err(e) => Err(e.to_string()),
         }
     }
-}
-
-fn s<'v>(v: &'v Value, k: &str) -> Result<&'v str, String> {
-    v.get(k)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("response has no string field {k:?}: {v}"))
 }
 
 /// A tiny PNG-signed image for the logo upload.
@@ -129,14 +156,13 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     );
     let mchid = client.mchid().to_owned();
     let appid = sandbox.merchant().appid.clone();
+    let base = sandbox.base_url().to_owned();
     let mut cx = Ctx {
         client: client.clone(),
         agent: agent(Duration::from_secs(10)),
         out,
         summary: DemoSummary::default(),
-        base_url: sandbox.base_url().to_owned(),
     };
-    let base = cx.base_url.clone();
     cx.step(
         "start sandbox",
         &format!(
@@ -154,101 +180,111 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         cx.step("download platform certificates", &format!("trusted {:?}", up.added));
     }
 
-    let req = client
-        .image_upload_request("logo.png", LOGO)
-        .map_err(|e| e.to_string())?;
-    let resp = send(&cx.agent, &req)?;
-    cx.summary.api_requests += 1;
-    let logo = client
-        .parse_image_upload_response(&resp)
-        .map_err(|e| e.to_string())?
+    let logo = cx
+        .call(&ImageUploadRequest {
+            filename: "logo.png".into(),
+            bytes: LOGO.to_vec(),
+        })?
         .media_url;
     cx.step("upload merchant logo", &logo);
 
     let now = client.now();
-    let tag = format!("{now}");
-    let stock = cx.call(
-        Method::Post,
-        "/v3/marketing/favor/coupon-stocks",
-        Some(json!({
-            "stock_name": "沙盒满25减1",
-            "comment": "wechatpay-coupons demo",
-            "belong_merchant": mchid,
-            "available_begin_time": crate::util::rfc3339(now),
-            "available_end_time": crate::util::rfc3339(now + 7 * 86_400),
-            "stock_use_rule": {"max_coupons": 100, "max_amount": 10_000, "max_amount_by_day": 5_000,
-                "max_coupons_per_user": 2, "natural_person_limit": false, "prevent_api_abuse": false},
-            "pattern_info": {"description": "满 25 元减 1 元 (sandbox)", "merchant_logo": logo, "background_color": "COLOR020"},
-            "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 100, "transaction_minimum": 2_500},
-                "available_merchants": [mchid]},
-            "no_cash": false,
-            "stock_type": "NORMAL",
-            "out_request_no": format!("demo-stock-{tag}"),
-        })),
-    )?;
-    let stock_id = s(&stock, "stock_id")?.to_owned();
+    let create = CreateStockRequest {
+        stock_name: "沙盒满25减1".into(),
+        comment: Some("wechatpay-coupons demo".into()),
+        belong_merchant: mchid.clone(),
+        available_begin_time: crate::util::rfc3339(now),
+        available_end_time: crate::util::rfc3339(now + 7 * 86_400),
+        stock_use_rule: StockRule {
+            max_coupons: Some(100),
+            max_amount: Some(10_000),
+            max_amount_by_day: Some(5_000),
+            max_coupons_per_user: Some(2),
+            natural_person_limit: Some(false),
+            prevent_api_abuse: Some(false),
+        },
+        pattern_info: Some(PatternInfo {
+            description: "满 25 元减 1 元 (sandbox)".into(),
+            merchant_logo: Some(logo.clone()),
+            coupon_image: Some(logo.clone()),
+            background_color: Some("COLOR020".into()),
+            ..PatternInfo::default()
+        }),
+        coupon_use_rule: CouponUseRule {
+            fixed_normal_coupon: Some(FixedNormalCoupon {
+                coupon_amount: 100,
+                transaction_minimum: 2_500,
+            }),
+            available_merchants: Some(vec![mchid.clone()]),
+            ..CouponUseRule::default()
+        },
+        no_cash: Some(false),
+        stock_type: StockTypeReq::Normal,
+        out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+        ext_info: None,
+    };
+    // The begin time is "now": allow a minute of clock drift between building and the V-CS-21 check.
+    let drift = ValidationPolicy {
+        begin_time_grace_secs: 60,
+        ..ValidationPolicy::default()
+    };
+    let stock_id = cx.call_with(&create, &drift)?.stock_id;
     cx.summary.stock_id = stock_id.clone();
     cx.step(
         "create stock",
         &format!("stock_id {stock_id}, 100 coupons of 1.00 CNY over 25.00"),
     );
 
-    let body = json!({ "stock_creator_mchid": mchid });
-    let r = cx.call(
-        Method::Post,
-        &format!("/v3/marketing/favor/stocks/{stock_id}/start"),
-        Some(body.clone()),
-    )?;
-    cx.step("start stock", &format!("start_time {}", s(&r, "start_time")?));
+    let started_at = cx.call(&StartStockRequest::new(&stock_id, &mchid))?.start_time;
+    cx.step("start stock", &format!("start_time {started_at}"));
 
-    // The notification receiver: verifies and decrypts with the core, answers 200.
-    let got: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    // The notification receiver: the core verifies, decrypts and types COUPON.USE; answers 200.
+    let got: Arc<Mutex<Vec<CouponUseEvent>>> = Arc::new(Mutex::new(Vec::new()));
     let (c2, g2) = (client.clone(), got.clone());
     let receiver = Receiver::start(
         "/wechatpay/notify",
-        Arc::new(move |headers, body| match c2.parse_notification(headers, body) {
-            Ok(n) => {
-                g2.lock().unwrap_or_else(|p| p.into_inner()).push(n.plaintext);
+        Arc::new(move |headers, body| match c2.parse_coupon_notification(headers, body) {
+            Ok(CouponEvent::CouponUse { event, .. }) => {
+                g2.lock().unwrap_or_else(|p| p.into_inner()).push(event);
                 200
             }
+            Ok(CouponEvent::Other { .. }) => 200,
             Err(_) => 401,
         }),
     )
     .map_err(|e| format!("notification receiver: {e}"))?;
-    let r = cx.call(
-        Method::Post,
-        "/v3/marketing/favor/callbacks",
-        Some(json!({"mchid": mchid, "notify_url": receiver.url(), "switch": true})),
-    )?;
-    cx.step("set callback", s(&r, "notify_url")?);
+    let r = cx.call(&SetCallbackRequest {
+        mchid: mchid.clone(),
+        notify_url: receiver.url().to_owned(),
+        switch: Some(true),
+    })?;
+    cx.step("set callback", &r.notify_url);
 
+    let mut sends = Vec::new();
     let mut coupons = Vec::new();
     for i in 1..=opts.users.max(1) {
-        let openid = format!("oSandboxDemoUser{i:04}");
-        let r = cx.call(
-            Method::Post,
-            &format!("/v3/marketing/favor/users/{openid}/coupons"),
-            Some(
-                json!({"stock_id": stock_id, "out_request_no": format!("demo-send-{tag}-{i}"),
-                "appid": appid, "stock_creator_mchid": mchid}),
-            ),
-        )?;
-        coupons.push((openid, s(&r, "coupon_id")?.to_owned()));
+        let send = SendCouponRequest {
+            openid: format!("oSandboxDemoUser{i:04}"),
+            stock_id: stock_id.clone(),
+            out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+            appid: appid.clone(),
+            stock_creator_mchid: mchid.clone(),
+            ..SendCouponRequest::default()
+        };
+        let coupon_id = cx.call(&send)?.coupon_id;
+        coupons.push((send.openid.clone(), coupon_id));
+        sends.push(send);
     }
     cx.summary.coupons_sent = coupons.len();
     let ids: Vec<&str> = coupons.iter().map(|(_, c)| c.as_str()).collect();
     cx.step(&format!("send coupons to {} users", coupons.len()), &ids.join(", "));
 
-    let (openid0, coupon0) = coupons[0].clone();
-    let r = cx.call(
-        Method::Post,
-        &format!("/v3/marketing/favor/users/{openid0}/coupons"),
-        Some(
-            json!({"stock_id": stock_id, "out_request_no": format!("demo-send-{tag}-1"),
-            "appid": appid, "stock_creator_mchid": mchid}),
-        ),
-    )?;
-    if s(&r, "coupon_id")? != coupon0 {
+    let (openid0, coupon0) = coupons
+        .first()
+        .cloned()
+        .ok_or_else(|| "no coupon was sent".to_string())?;
+    let replay = sends.first().ok_or_else(|| "no coupon was sent".to_string())?;
+    if cx.call(replay)?.coupon_id != coupon0 {
         return Err("replayed send returned another coupon_id".into());
     }
     cx.step(
@@ -256,56 +292,60 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         &format!("same coupon_id {coupon0}"),
     );
 
-    let q = format!("/v3/marketing/favor/stocks/{stock_id}?stock_creator_mchid={mchid}");
-    let r = cx.call(Method::Get, &q, None)?;
-    let distributed = r.get("distributed_coupons").and_then(Value::as_i64).unwrap_or(-1);
-    if distributed != coupons.len() as i64 {
+    let get_stock = GetStockRequest {
+        stock_id: stock_id.clone(),
+        stock_creator_mchid: mchid.clone(),
+    };
+    let stock = cx.call(&get_stock)?;
+    if usize::try_from(stock.distributed_coupons).ok() != Some(coupons.len()) {
         return Err(format!(
-            "distributed_coupons is {distributed}, expected {}",
+            "distributed_coupons is {}, expected {}",
+            stock.distributed_coupons,
             coupons.len()
         ));
     }
     cx.step(
         "query stock",
-        &format!("status {}, distributed_coupons {distributed}", s(&r, "status")?),
+        &format!(
+            "status {}, distributed_coupons {}",
+            stock.status, stock.distributed_coupons
+        ),
     );
 
     for (openid, coupon_id) in &coupons {
-        let r = cx.call(
-            Method::Get,
-            &format!("/v3/marketing/favor/users/{openid}/coupons/{coupon_id}?appid={appid}"),
-            None,
-        )?;
-        if s(&r, "status")? != "SENDED" {
-            return Err(format!("coupon {coupon_id} is {}", s(&r, "status")?));
+        let c = cx.call(&GetCouponRequest {
+            openid: openid.clone(),
+            coupon_id: coupon_id.clone(),
+            appid: appid.clone(),
+        })?;
+        if c.status != CouponStatus::Sended {
+            return Err(format!("coupon {coupon_id} is {}", c.status));
         }
     }
-    let r = cx.call(
-        Method::Get,
-        &format!("/v3/marketing/favor/users/{openid0}/coupons?appid={appid}&creator_mchid={mchid}&offset=0&limit=10"),
-        None,
-    )?;
+    let held = cx.call(&ListUserCouponsRequest {
+        openid: openid0.clone(),
+        appid: appid.clone(),
+        creator_mchid: Some(mchid.clone()),
+        offset: Some(0),
+        limit: Some(10),
+        ..ListUserCouponsRequest::default()
+    })?;
     cx.step(
         "query coupons",
-        &format!("{} coupons SENDED; user 1 holds {}", coupons.len(), r["total_count"]),
+        &format!("{} coupons SENDED; user 1 holds {}", coupons.len(), held.total_count),
     );
 
-    cx.call(
-        Method::Post,
-        &format!("/v3/marketing/favor/stocks/{stock_id}/pause"),
-        Some(body.clone()),
-    )?;
-    let refused = cx.call_err(
-        Method::Post,
-        "/v3/marketing/favor/users/oSandboxLateUser/coupons",
-        json!({"stock_id": stock_id, "out_request_no": format!("demo-late-{tag}"), "appid": appid,
-            "stock_creator_mchid": mchid}),
-    )?;
-    cx.call(
-        Method::Post,
-        &format!("/v3/marketing/favor/stocks/{stock_id}/restart"),
-        Some(body),
-    )?;
+    cx.call(&PauseStockRequest::new(&stock_id, &mchid))?;
+    let late = SendCouponRequest {
+        openid: "oSandboxLateUser".into(),
+        stock_id: stock_id.clone(),
+        out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+        appid: appid.clone(),
+        stock_creator_mchid: mchid.clone(),
+        ..SendCouponRequest::default()
+    };
+    let refused = cx.call_err(&late)?;
+    cx.call(&RestartStockRequest::new(&stock_id, &mchid))?;
     cx.step(
         "pause, send refused, restart",
         &format!("send while paused → {refused}"),
@@ -321,27 +361,33 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     }
     cx.step(
         "user 1 pays 30.00 CNY with a coupon",
-        &format!("transaction_id {}", s(&used, "transaction_id")?),
+        &format!("transaction_id {}", used["transaction_id"].as_str().unwrap_or("?")),
     );
 
     let deadline = Instant::now() + Duration::from_secs(15);
-    let plaintext = loop {
-        if let Some(p) = got.lock().unwrap_or_else(|p| p.into_inner()).first().cloned() {
-            break p;
+    let event = loop {
+        if let Some(e) = got.lock().unwrap_or_else(|p| p.into_inner()).first().cloned() {
+            break e;
         }
         if Instant::now() > deadline {
             return Err("no verified COUPON.USE notification within 15 s".into());
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let event: Value = serde_json::from_str(&plaintext).map_err(|e| e.to_string())?;
-    if s(&event, "coupon_id")? != coupon0 || s(&event, "status")? != "USED" {
-        return Err(format!("unexpected COUPON.USE plaintext: {plaintext}"));
+    if event.coupon_id != coupon0 || !event.is_used() {
+        return Err(format!(
+            "unexpected COUPON.USE event: coupon {} status {}",
+            event.coupon_id, event.status
+        ));
     }
+    let transaction = event
+        .consume_information
+        .as_ref()
+        .map_or("?", |c| c.transaction_id.as_str());
     let attempts = receiver.received().len();
     cx.step(
         "receive COUPON.USE (verified, decrypted)",
-        &format!("coupon {coupon0} USED, {attempts} delivery attempt(s)"),
+        &format!("coupon {coupon0} USED in {transaction}, {attempts} delivery attempt(s)"),
     );
 
     let (_, clock) = sandbox_post(
@@ -349,43 +395,71 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         &format!("{base}/sandbox/clock/advance"),
         &json!({"seconds": 8 * 86_400}),
     )?;
-    let r = cx.call(Method::Get, &q, None)?;
+    let stock = cx.call(&get_stock)?;
+    if stock.status != StockStatus::Stoped {
+        return Err(format!("stock is {} after its end, expected stoped", stock.status));
+    }
     cx.step(
         "advance sandbox clock 8 days",
         &format!(
             "now {}, stock status {}",
             clock["now_rfc3339"].as_str().unwrap_or("?"),
-            s(&r, "status")?
+            stock.status
         ),
     );
 
-    let flow = cx.call(
-        Method::Get,
-        &format!("/v3/marketing/favor/stocks/{stock_id}/use-flow"),
-        None,
-    )?;
-    let url = s(&flow, "url")?;
-    let path = url
-        .strip_prefix(&base)
-        .ok_or_else(|| format!("bill URL {url} is not on the sandbox"))?;
-    let req = client
-        .request(Method::Get, path, Vec::new())
-        .map_err(|e| e.to_string())?;
+    let flow = cx.call(&UseFlowRequest {
+        stock_id: stock_id.clone(),
+    })?;
+    let download = BillDownload {
+        url: flow.url,
+        hash_type: flow.hash_type.as_str().to_owned(),
+        hash_value: flow.hash_value,
+    };
+    // The file is unsigned: its integrity is the SHA-1 of the JSON response, which verified.
+    let req = client.bill_file_request(&download).map_err(|e| e.to_string())?;
     let file = send(&cx.agent, &req)?;
     cx.summary.api_requests += 1;
     if file.status != 200 {
         return Err(format!("bill download answered {}", file.status));
     }
-    let digest = wechatpay_coupons::crypto::hex_lower(&wechatpay_coupons::crypto::sha1(&file.body));
-    if !digest.eq_ignore_ascii_case(s(&flow, "hash_value")?) {
-        return Err(format!("bill SHA-1 {digest} != hash_value {}", s(&flow, "hash_value")?));
+    // Pass 1: digest every byte; only a match yields the token a parser needs.
+    let mut digest = BillDigest::new(&download).map_err(|e| e.to_string())?;
+    for chunk in file.body.chunks(4096) {
+        digest.update(chunk);
     }
-    let text = String::from_utf8_lossy(&file.body);
-    let rows = text.lines().count().saturating_sub(3);
-    cx.summary.bill_rows = rows;
+    let verified = digest.finish().map_err(|e| e.to_string())?;
+    // Pass 2: parse the verified bytes into typed rows.
+    let mut rows: Vec<UseFlowRow<'static>> = Vec::new();
+    let mut parser = BillParser::<UseFlow>::new(&verified);
+    for chunk in file.body.chunks(4096) {
+        parser
+            .feed(chunk, |r| rows.push(r.into_owned()))
+            .map_err(|e| e.to_string())?;
+    }
+    let bill = parser
+        .finish(|r| rows.push(r.into_owned()))
+        .map_err(|e| e.to_string())?;
+    let row = rows
+        .iter()
+        .find(|r| r.columns.coupon_id == coupon0)
+        .ok_or_else(|| format!("coupon {coupon0} is not in the use-flow bill"))?;
+    if row.columns.discount_amount != Some(100) || row.columns.order_amount != Some(3_000) {
+        return Err(format!(
+            "bill row for {coupon0}: discount {:?} fen, order {:?} fen; expected 100 and 3000",
+            row.columns.discount_amount, row.columns.order_amount
+        ));
+    }
+    cx.summary.bill_rows = rows.len();
     cx.step(
-        "download use-flow bill, check SHA-1",
-        &format!("{} bytes, sha1 {digest} matches, {rows} use row(s)", file.body.len()),
+        "download use-flow bill, check SHA-1, parse",
+        &format!(
+            "{} bytes, sha1 {} matches, {} use row(s) (总条数 {}), 1.00 off 30.00",
+            verified.len(),
+            verified.sha1_hex(),
+            bill.rows,
+            bill.declared_count.map_or("-".into(), |n| n.to_string())
+        ),
     );
 
     let (_, log) = sandbox_get(&cx.agent, &format!("{base}/sandbox/notifications"))?;
@@ -399,13 +473,14 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     let _ = writeln!(
         cx.out,
         "\nsummary: {} steps ok; {} signed API requests, every 2xx verified (keys: {}); {} coupons sent; \
-         stock {}; {acked} notification(s) acknowledged; bill rows {}; {:.2} s",
+         stock {}; {acked} notification(s) acknowledged; bill rows {}; {} validation warning(s); {:.2} s",
         sum.steps,
         sum.api_requests,
         sum.verified_by.join(", "),
         sum.coupons_sent,
         sum.stock_id,
         sum.bill_rows,
+        sum.warnings,
         sum.elapsed.as_secs_f64()
     );
     Ok(sum)
