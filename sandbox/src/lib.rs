@@ -90,7 +90,7 @@ pub struct SandboxConfig {
     /// Port on 127.0.0.1 (0 = ephemeral).
     pub port: u16,
     /// Merchant directory: loaded if it holds `merchant.json`, else created. `None` = a new
-    /// directory under the system temp dir.
+    /// directory under the system temp dir, removed when the [`SandboxHandle`] is dropped.
     pub merchant_dir: Option<PathBuf>,
     /// Merchant id when a merchant is created (default `1900000001`).
     pub mchid: Option<String>,
@@ -151,18 +151,34 @@ pub struct Sandbox;
 impl Sandbox {
     /// Creates or loads the merchant, binds 127.0.0.1:`port` and serves on a background thread
     /// with its own tokio runtime. Returns once the socket is listening.
+    ///
+    /// When [`SandboxConfig::merchant_dir`] is `None`, the merchant is created in a new
+    /// directory under the system temp dir that the handle removes when it is dropped (or shut
+    /// down); a directory given in the config is kept.
     pub fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-        let dir = match &config.merchant_dir {
-            Some(d) => d.clone(),
+        let (dir, temporary) = match &config.merchant_dir {
+            Some(d) => (d.clone(), false),
             None => {
                 let name = format!(
                     "wechatpay-sandbox-{}-{}",
                     std::process::id(),
                     wechatpay_coupons::clock::random_string(8).map_err(|e| SandboxError::Keygen(e.to_string()))?
                 );
-                std::env::temp_dir().join(name)
+                (std::env::temp_dir().join(name), true)
             }
         };
+        match Self::start_in(config, dir.clone(), temporary) {
+            Ok(h) => Ok(h),
+            Err(e) => {
+                if temporary {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn start_in(config: SandboxConfig, dir: PathBuf, temporary: bool) -> Result<SandboxHandle, SandboxError> {
         let mut merchant = MerchantSetup::load_or_create(&dir, config.mchid.as_deref(), config.clock.now())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -220,6 +236,7 @@ impl Sandbox {
         Ok(SandboxHandle {
             base_url,
             merchant_dir: dir,
+            temporary,
             shared,
             shutdown: Some(tx),
             thread: Some(thread),
@@ -231,6 +248,8 @@ impl Sandbox {
 pub struct SandboxHandle {
     base_url: String,
     merchant_dir: PathBuf,
+    /// Remove `merchant_dir` when stopped (it was created under the temp dir).
+    temporary: bool,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -242,7 +261,8 @@ impl SandboxHandle {
         &self.base_url
     }
 
-    /// Directory holding `merchant.json` and the key files.
+    /// Directory holding `merchant.json` and the key files (removed on drop when it was created
+    /// under the temp dir, see [`SandboxConfig::merchant_dir`]).
     pub fn merchant_dir(&self) -> &Path {
         &self.merchant_dir
     }
@@ -280,6 +300,9 @@ impl SandboxHandle {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        if std::mem::take(&mut self.temporary) {
+            let _ = std::fs::remove_dir_all(&self.merchant_dir);
         }
     }
 }

@@ -9,29 +9,49 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wechatpay-coupons"))
 }
 
-fn tmp(name: &str) -> std::path::PathBuf {
+/// Removes its directory when dropped (also when the test panics).
+struct Cleanup(std::path::PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh directory under the temp dir and the guard that removes it.
+fn tmp(name: &str) -> (std::path::PathBuf, Cleanup) {
     let d = std::env::temp_dir().join(format!("wcp-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    (d.clone(), Cleanup(d))
 }
 
 #[test]
 fn demo_runs_and_exits_zero() {
-    let out = bin().args(["demo", "--users", "2"]).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("receive COUPON.USE (verified, decrypted)"));
-    assert!(stdout.contains("summary:"));
+    for mode in ["public-key", "certificate", "migration"] {
+        let out = bin().args(["demo", "--users", "2", "--mode", mode]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{mode}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("receive COUPON.USE (verified, decrypted)"));
+        assert!(stdout.contains("download use-flow bill, check SHA-1, parse"));
+        assert!(stdout.contains("summary:"));
+        assert!(stdout.contains("0 validation warning(s)"), "{stdout}");
+        // The demo's merchant directory under the temp dir is gone once it exits.
+        let files = stdout
+            .lines()
+            .find_map(|l| l.split_once("files in ").map(|(_, d)| d.trim().to_owned()))
+            .unwrap();
+        assert!(!std::path::Path::new(&files).exists(), "{files} left behind");
+    }
 }
 
 #[test]
 fn keygen_sign_verify_decrypt() {
-    let dir = tmp("tools");
+    let (dir, _cleanup) = tmp("tools");
     let out = bin().args(["keygen", "--out"]).arg(&dir).output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -108,7 +128,7 @@ fn verify_and_decrypt_a_real_notification() {
     use std::time::{Duration, Instant};
     use wechatpay_sandbox::{Sandbox, SandboxConfig, http_client, merchant, receiver::Receiver};
 
-    let dir = tmp("verify");
+    let (dir, _cleanup) = tmp("verify");
     let sb = Sandbox::start(SandboxConfig {
         merchant_dir: Some(dir.join("m")),
         ..SandboxConfig::default()

@@ -842,3 +842,34 @@ fn server_applies_the_core_validation_rules() {
     assert_eq!(d["field"], "available_begin_time");
     assert!(d["issue"].as_str().unwrap().contains("V-CS-21"));
 }
+
+#[test]
+fn temporary_merchant_dir_is_removed_and_given_dir_kept() {
+    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let dir = sb.merchant_dir().to_path_buf();
+    assert!(dir.join("merchant.json").exists());
+    drop(sb);
+    assert!(!dir.exists(), "{} left behind", dir.display());
+    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let dir = sb.merchant_dir().to_path_buf();
+    sb.shutdown();
+    assert!(!dir.exists(), "{} left behind after shutdown", dir.display());
+    // A directory the caller names is the caller's: kept, and loaded again next time.
+    let own = std::env::temp_dir().join(format!("wcp-e2e-own-{}", std::process::id()));
+    let sb = Sandbox::start(SandboxConfig {
+        merchant_dir: Some(own.clone()),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let mchid_serial = sb.merchant().merchant_serial.clone();
+    drop(sb);
+    assert!(own.join("merchant.json").exists());
+    let sb = Sandbox::start(SandboxConfig {
+        merchant_dir: Some(own.clone()),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    assert_eq!(sb.merchant().merchant_serial, mchid_serial);
+    drop(sb);
+    std::fs::remove_dir_all(&own).unwrap();
+}
