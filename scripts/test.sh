@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, clippy (-D warnings) for both crypto
-# backends, the Rust test suites with the aws-lc-rs and the RustCrypto backend, and the wasm32
-# build of the core. Installs what it needs when missing. Prints "N passed, N failed" last.
+# backends, the Rust test suites (core, sandbox, binding units) with the aws-lc-rs and the
+# RustCrypto backend, the wasm32 build of the core, and the Python package (built with maturin
+# into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check).
+# Installs what it needs when missing. Prints "N passed, N failed" last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -31,8 +33,20 @@ step "wasm32 build of the core"
 rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
 cargo build -p wechatpay-coupons --target wasm32-unknown-unknown
 
-passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+step "Python: venv, build (maturin), pytest, mypy --strict, stubtest"
+cargo build -p wechatpay-sandbox --bin wechatpay-coupons
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check maturin pytest cryptography requests httpx mypy flask
+(cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
+(cd bindings-python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests) 2>&1 | tee -a "$log"
+.venv/bin/python -m mypy --strict bindings-python/python/wechatpay_coupons bindings-python/tests examples/python
+(cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
+
+# cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s".
+passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
+            grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed'; } | awk '{s+=$1} END {print s+0}')
+failed=$( { grep -E '^test result:' "$log"; grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log"; } \
+          | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
 printf '\n'
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
