@@ -583,31 +583,246 @@ impl RefundFlowRow<'_> {
 }
 
 mod sealed {
-    /// The cells of one data row, as seen by a row builder.
-    pub struct RowCells<'a, 'h> {
-        pub(super) line: u64,
-        pub(super) text: &'a str,
-        pub(super) spans: &'h [(usize, usize, bool)],
-        pub(super) layout: &'h super::Layout,
-    }
-
-    impl<'a> RowCells<'a, '_> {
-        pub(super) fn get(&self, i: usize) -> Option<super::Cell<'a>> {
-            let &(s, e, quoted_escapes) = self.spans.get(i)?;
-            Some(super::Cell {
-                raw: self.text.get(s..e)?,
-                quoted_escapes,
-            })
-        }
-    }
-
     pub trait Sealed {
-        fn build<'a>(row: RowCells<'a, '_>) -> Result<Self::Row<'a>, super::BillError>
+        fn build(row: super::BillRowRef<'_>) -> Self::Row<'_>
         where
             Self: super::BillFormat;
         fn into_owned(row: Self::Row<'_>) -> Self::Row<'static>
         where
             Self: super::BillFormat;
+    }
+}
+
+/// The amount columns, validated when the row is tokenised (in this order, which decides which
+/// error a row with several bad amounts reports).
+const FEN_COLS: [Col; 5] = [
+    Col::DiscountAmount,
+    Col::OrderAmount,
+    Col::CombineDiscountAmount,
+    Col::CombineOrderAmount,
+    Col::RefundAmount,
+];
+
+/// A data row borrowed from the parser: cells are slices of the chunk (or of the buffered record)
+/// and of the header layout, cleaned (backtick, whitespace, `""`) only when read; nothing is
+/// allocated unless a quoted cell contains `""`. The amount columns were already checked (a
+/// malformed amount is [`BillError::InvalidCell`] before the row exists), so their getters are
+/// infallible. Like every row, it only exists after the hash matched. Use
+/// [`BillParser::feed_rows`] for these rows, then read the few columns you need, or convert with
+/// [`BillRowRef::to_use_flow`] / [`BillRowRef::to_refund_flow`] (still borrowing) and
+/// `into_owned` to keep a row past the callback.
+#[derive(Clone, Copy)]
+pub struct BillRowRef<'a> {
+    line: u64,
+    kind: BillKind,
+    text: &'a str,
+    spans: &'a [(usize, usize, bool)],
+    layout: &'a Layout,
+    fen: [Option<i64>; 5],
+}
+
+impl fmt::Debug for BillRowRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BillRowRef")
+            .field("line", &self.line)
+            .field("kind", &self.kind)
+            .field("record", &self.text)
+            .finish()
+    }
+}
+
+macro_rules! text_getters {
+    ($($(#[$doc:meta])* $name:ident => $col:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Option<Cow<'a, str>> {
+            self.text_of(Col::$col)
+        }
+    )*};
+}
+
+macro_rules! fen_getters {
+    ($($(#[$doc:meta])* $name:ident => $idx:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Option<i64> {
+            self.fen[$idx]
+        }
+    )*};
+}
+
+impl<'a> BillRowRef<'a> {
+    /// Builds the row over the tokenised record, validating its amount columns.
+    fn new(
+        line: u64,
+        kind: BillKind,
+        text: &'a str,
+        spans: &'a [(usize, usize, bool)],
+        layout: &'a Layout,
+    ) -> Result<Self, BillError> {
+        let mut row = Self {
+            line,
+            kind,
+            text,
+            spans,
+            layout,
+            fen: [None; 5],
+        };
+        for &(k, i) in &layout.fen {
+            let Some(cell) = row.cell_at(i) else { continue };
+            let t = cell.text();
+            if t.is_empty() {
+                continue;
+            }
+            row.fen[k] = Some(yuan_to_fen(&t).ok_or_else(|| BillError::InvalidCell {
+                line,
+                column: layout.names.get(i).cloned().unwrap_or_default(),
+                expected: "a yuan amount with at most 2 decimals, e.g. 1.00",
+            })?);
+        }
+        Ok(row)
+    }
+
+    fn cell_at(&self, i: usize) -> Option<Cell<'a>> {
+        let &(s, e, quoted_escapes) = self.spans.get(i)?;
+        Some(Cell {
+            raw: self.text.get(s..e)?,
+            quoted_escapes,
+        })
+    }
+
+    fn text_of(&self, col: Col) -> Option<Cow<'a, str>> {
+        let i = self.layout.index[col as usize]?;
+        self.cell_at(i).map(|c| c.text()).filter(|t| !t.is_empty())
+    }
+
+    /// 1-based line of the row in the file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Which bill the row belongs to.
+    pub fn kind(&self) -> BillKind {
+        self.kind
+    }
+
+    /// Number of cells (the header's cell count).
+    pub fn cell_count(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Cleaned text of the cell at `index` (header order), or `None` past the last cell.
+    pub fn cell(&self, index: usize) -> Option<Cow<'a, str>> {
+        self.cell_at(index).map(|c| c.text())
+    }
+
+    /// Header text of the cell at `index`, as in [`BillSummary::header`].
+    pub fn header(&self, index: usize) -> Option<&'a str> {
+        self.layout.names.get(index).map(String::as_str)
+    }
+
+    /// 批次id.
+    pub fn stock_id(&self) -> Cow<'a, str> {
+        self.text_of(Col::StockId).unwrap_or_default()
+    }
+
+    /// 优惠id.
+    pub fn coupon_id(&self) -> Cow<'a, str> {
+        self.text_of(Col::CouponId).unwrap_or_default()
+    }
+
+    text_getters! {
+        /// 优惠类型; `None` if the column is absent or the cell empty (as for every getter).
+        discount_type => DiscountType;
+        /// 交易类型.
+        trade_type => TradeType;
+        /// 支付单号.
+        transaction_id => TransactionId;
+        /// 消耗时间, as written.
+        consume_time => ConsumeTime;
+        /// 消耗商户号.
+        consume_mchid => ConsumeMchid;
+        /// 设备号, as written.
+        device_info => DeviceInfo;
+        /// 银行流水号.
+        bank_serial_no => BankSerialNo;
+        /// 单品信息, raw.
+        goods_detail => GoodsDetail;
+        /// 是否合单订单, raw.
+        is_combine_order => IsCombineOrder;
+        /// 微信支付合单单号.
+        combine_transaction_id => CombineTransactionId;
+        /// 退款单号 / 微信退款单号 (refund-flow files only).
+        refund_id => RefundId;
+        /// 退款时间, as written (refund-flow files only).
+        refund_time => RefundTime;
+    }
+
+    fen_getters! {
+        /// 优惠金额（元）, in fen.
+        discount_amount => 0;
+        /// 订单总金额（元）, in fen.
+        order_amount => 1;
+        /// 合单优惠总金额, in fen.
+        combine_discount_amount => 2;
+        /// 合单订单总金额, in fen.
+        combine_order_amount => 3;
+        /// 退款金额（元）, in fen (refund-flow files only).
+        refund_amount => 4;
+    }
+
+    /// Columns this module does not know: header text → cleaned cell text, in header order.
+    pub fn extra(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + 'a {
+        let row = *self;
+        self.layout.unknown.iter().filter_map(move |&i| {
+            let name = row.layout.names.get(i)?;
+            Some((name.as_str(), row.cell_at(i)?.text()))
+        })
+    }
+
+    /// The columns shared by both bills, typed.
+    pub fn columns(&self) -> FlowColumns<'a> {
+        FlowColumns {
+            stock_id: self.stock_id(),
+            coupon_id: self.coupon_id(),
+            discount_type: self.discount_type(),
+            discount_amount: self.discount_amount(),
+            order_amount: self.order_amount(),
+            trade_type: self.trade_type(),
+            transaction_id: self.transaction_id(),
+            consume_time: self.consume_time(),
+            consume_mchid: self.consume_mchid(),
+            device_info: self.device_info(),
+            bank_serial_no: self.bank_serial_no(),
+            goods_detail: self.goods_detail(),
+            is_combine_order: self.is_combine_order(),
+            combine_transaction_id: self.combine_transaction_id(),
+            combine_discount_amount: self.combine_discount_amount(),
+            combine_order_amount: self.combine_order_amount(),
+        }
+    }
+
+    fn extra_map(&self) -> ExtraColumns<'a> {
+        self.extra().map(|(k, v)| (Cow::Borrowed(k), v)).collect()
+    }
+
+    /// The row as a [`UseFlowRow`] (what [`BillParser::feed`] yields for [`UseFlow`]).
+    pub fn to_use_flow(&self) -> UseFlowRow<'a> {
+        UseFlowRow {
+            line: self.line,
+            columns: self.columns(),
+            extra: self.extra_map(),
+        }
+    }
+
+    /// The row as a [`RefundFlowRow`] (what [`BillParser::feed`] yields for [`RefundFlow`]).
+    pub fn to_refund_flow(&self) -> RefundFlowRow<'a> {
+        RefundFlowRow {
+            line: self.line,
+            columns: self.columns(),
+            refund_id: self.refund_id(),
+            refund_time: self.refund_time(),
+            refund_amount: self.refund_amount(),
+            extra: self.extra_map(),
+        }
     }
 }
 
@@ -638,13 +853,8 @@ impl BillFormat for RefundFlow {
 }
 
 impl sealed::Sealed for UseFlow {
-    fn build<'a>(row: sealed::RowCells<'a, '_>) -> Result<UseFlowRow<'a>, BillError> {
-        let (columns, _) = common_columns(&row)?;
-        Ok(UseFlowRow {
-            line: row.line,
-            columns,
-            extra: extra_columns(&row),
-        })
+    fn build(row: BillRowRef<'_>) -> UseFlowRow<'_> {
+        row.to_use_flow()
     }
 
     fn into_owned(row: UseFlowRow<'_>) -> UseFlowRow<'static> {
@@ -653,16 +863,8 @@ impl sealed::Sealed for UseFlow {
 }
 
 impl sealed::Sealed for RefundFlow {
-    fn build<'a>(row: sealed::RowCells<'a, '_>) -> Result<RefundFlowRow<'a>, BillError> {
-        let (columns, get) = common_columns(&row)?;
-        Ok(RefundFlowRow {
-            line: row.line,
-            columns,
-            refund_id: get.text(Col::RefundId),
-            refund_time: get.text(Col::RefundTime),
-            refund_amount: get.fen(Col::RefundAmount)?,
-            extra: extra_columns(&row),
-        })
+    fn build(row: BillRowRef<'_>) -> RefundFlowRow<'_> {
+        row.to_refund_flow()
     }
 
     fn into_owned(row: RefundFlowRow<'_>) -> RefundFlowRow<'static> {
@@ -670,88 +872,34 @@ impl sealed::Sealed for RefundFlow {
     }
 }
 
-struct Getter<'r, 'a, 'h> {
-    row: &'r sealed::RowCells<'a, 'h>,
-}
-
-impl<'a> Getter<'_, 'a, '_> {
-    fn cell(&self, col: Col) -> Option<(usize, Cell<'a>)> {
-        let i = self.row.layout.index[col as usize]?;
-        self.row.get(i).map(|c| (i, c))
-    }
-
-    fn text(&self, col: Col) -> Option<Cow<'a, str>> {
-        self.cell(col).map(|(_, c)| c.text()).filter(|t| !t.is_empty())
-    }
-
-    fn fen(&self, col: Col) -> Result<Option<i64>, BillError> {
-        let Some((i, c)) = self.cell(col) else {
-            return Ok(None);
-        };
-        let t = c.text();
-        if t.is_empty() {
-            return Ok(None);
-        }
-        yuan_to_fen(&t).map(Some).ok_or_else(|| BillError::InvalidCell {
-            line: self.row.line,
-            column: self.row.layout.names.get(i).cloned().unwrap_or_default(),
-            expected: "a yuan amount with at most 2 decimals, e.g. 1.00",
-        })
-    }
-}
-
-fn common_columns<'r, 'a, 'h>(
-    row: &'r sealed::RowCells<'a, 'h>,
-) -> Result<(FlowColumns<'a>, Getter<'r, 'a, 'h>), BillError> {
-    let g = Getter { row };
-    let columns = FlowColumns {
-        stock_id: g.text(Col::StockId).unwrap_or_default(),
-        coupon_id: g.text(Col::CouponId).unwrap_or_default(),
-        discount_type: g.text(Col::DiscountType),
-        discount_amount: g.fen(Col::DiscountAmount)?,
-        order_amount: g.fen(Col::OrderAmount)?,
-        trade_type: g.text(Col::TradeType),
-        transaction_id: g.text(Col::TransactionId),
-        consume_time: g.text(Col::ConsumeTime),
-        consume_mchid: g.text(Col::ConsumeMchid),
-        device_info: g.text(Col::DeviceInfo),
-        bank_serial_no: g.text(Col::BankSerialNo),
-        goods_detail: g.text(Col::GoodsDetail),
-        is_combine_order: g.text(Col::IsCombineOrder),
-        combine_transaction_id: g.text(Col::CombineTransactionId),
-        combine_discount_amount: g.fen(Col::CombineDiscountAmount)?,
-        combine_order_amount: g.fen(Col::CombineOrderAmount)?,
-    };
-    Ok((columns, g))
-}
-
-fn extra_columns<'a>(row: &sealed::RowCells<'a, '_>) -> ExtraColumns<'a> {
-    let mut extra = BTreeMap::new();
-    for &i in &row.layout.unknown {
-        if let (Some(name), Some(cell)) = (row.layout.names.get(i), row.get(i)) {
-            extra.insert(Cow::Owned(name.clone()), cell.text());
-        }
-    }
-    extra
-}
-
 /// Decimal yuan (`1.00`, `-0.5`, `12`) → fen, without floats.
 fn yuan_to_fen(s: &str) -> Option<i64> {
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    let b = s.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, b),
     };
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() || frac.len() > 2 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int_len == 0 {
         return None;
     }
-    let mut fen: i64 = int.parse::<i64>().ok()?.checked_mul(100)?;
-    let frac_fen = match frac.len() {
-        0 => 0,
-        1 => i64::from(frac.as_bytes()[0] - b'0') * 10,
-        _ => frac.parse::<i64>().ok()?,
+    let (int, frac) = b.split_at(int_len);
+    let frac = match frac.split_first() {
+        None => frac,
+        Some((b'.', digits)) if digits.len() <= 2 && digits.iter().all(u8::is_ascii_digit) => digits,
+        Some(_) => return None,
     };
-    fen = fen.checked_add(frac_fen)?;
+    let mut yuan: i64 = 0;
+    for &d in int {
+        yuan = yuan.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+    }
+    let frac_fen = match frac {
+        [] => 0,
+        [d] => i64::from(d - b'0') * 10,
+        [d, e, ..] => i64::from(d - b'0') * 10 + i64::from(e - b'0'),
+    };
+    let fen = yuan.checked_mul(100)?.checked_add(frac_fen)?;
     Some(if neg { -fen } else { fen })
 }
 
@@ -772,9 +920,44 @@ impl<'a> Cell<'a> {
             let t = t.strip_prefix('`').unwrap_or(t).trim();
             Cow::Owned(t.to_owned())
         } else {
-            let t = self.raw.trim();
-            Cow::Borrowed(t.strip_prefix('`').unwrap_or(t).trim())
+            Cow::Borrowed(clean_cell(self.raw))
         }
+    }
+}
+
+/// Whether a record whose first raw cell is `first` starts the trailer (`总条数`, `总交易单数`, …).
+#[inline]
+fn is_trailer_start(first: &str) -> bool {
+    // Cheap rejection of the usual data cell (`` `1234…``, digits, letters).
+    match first.as_bytes().first() {
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        _ => trim_unicode(first).trim_start_matches('`').starts_with('总'),
+    }
+}
+
+/// `raw.trim()`, one leading backtick removed, trimmed again — without decoding characters when
+/// both ends are ASCII non-whitespace (the usual case).
+#[inline]
+fn clean_cell(raw: &str) -> &str {
+    let t = trim_unicode(raw);
+    match t.strip_prefix('`') {
+        Some(rest) => trim_unicode(rest),
+        None => t,
+    }
+}
+
+/// Same result as [`str::trim`], with an ASCII shortcut at each end.
+#[inline]
+fn trim_unicode(s: &str) -> &str {
+    // Not whitespace in any sense if ASCII and none of the six ASCII White_Space bytes.
+    let plain = |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let s = match s.as_bytes().first() {
+        Some(&b) if plain(b) => s,
+        _ => s.trim_start(),
+    };
+    match s.as_bytes().last() {
+        Some(&b) if plain(b) => s,
+        _ => s.trim_end(),
     }
 }
 
@@ -785,6 +968,8 @@ pub struct Layout {
     index: [Option<usize>; COL_COUNT],
     unknown: Vec<usize>,
     names: Vec<String>,
+    /// The amount columns present: (position in [`FEN_COLS`], cell index), in `FEN_COLS` order.
+    fen: Vec<(usize, usize)>,
 }
 
 impl Layout {
@@ -812,7 +997,17 @@ impl Layout {
         if index[Col::CouponId as usize].is_none() {
             return Err(BillError::MissingColumn { column: "优惠id" });
         }
-        Ok(Self { index, unknown, names })
+        let fen = FEN_COLS
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &col)| Some((k, index[col as usize]?)))
+            .collect();
+        Ok(Self {
+            index,
+            unknown,
+            names,
+            fen,
+        })
     }
 }
 
@@ -909,8 +1104,16 @@ impl<F: BillFormat> BillParser<F> {
         self.pending.len()
     }
 
-    /// Parses the next chunk; calls `on_row` for every data row completed by it.
+    /// Parses the next chunk; calls `on_row` for every data row completed by it, as the typed
+    /// row of `F` (every known column converted; see [`BillParser::feed_rows`] for the faster
+    /// borrowed rows).
     pub fn feed(&mut self, chunk: &[u8], mut on_row: impl FnMut(F::Row<'_>)) -> Result<(), BillError> {
+        self.feed_rows(chunk, |r| on_row(F::build(r)))
+    }
+
+    /// Like [`BillParser::feed`], with [`BillRowRef`] rows: cells borrowed from `chunk` (or from
+    /// the record buffered across chunks) and cleaned only when read — the fast path.
+    pub fn feed_rows(&mut self, chunk: &[u8], mut on_row: impl FnMut(BillRowRef<'_>)) -> Result<(), BillError> {
         if matches!(self.state, State::Failed) {
             return Err(BillError::ParserFailed);
         }
@@ -921,7 +1124,7 @@ impl<F: BillFormat> BillParser<F> {
         r
     }
 
-    fn feed_inner(&mut self, chunk: &[u8], on_row: &mut impl FnMut(F::Row<'_>)) -> Result<(), BillError> {
+    fn feed_inner(&mut self, chunk: &[u8], on_row: &mut impl FnMut(BillRowRef<'_>)) -> Result<(), BillError> {
         self.bytes += chunk.len() as u64;
         if let Some((s, _)) = &mut self.recheck {
             s.update(chunk);
@@ -944,15 +1147,82 @@ impl<F: BillFormat> BillParser<F> {
                 None => return self.push_pending(rest, newlines),
             }
         }
+        // The complete records of this chunk end at its last `\n`; validating them as UTF-8 in one
+        // call lets the fast path slice cells as `&str` without re-validating each record. If the
+        // region is not UTF-8 the general path below reports the line of the offending record.
+        let region = memchr::memrchr(b'\n', rest)
+            .and_then(|nl| std::str::from_utf8(&rest[..=nl]).ok())
+            .unwrap_or("");
+        let mut offset = 0;
         loop {
-            let mut newlines = 0;
-            match find_record_end(rest, &mut self.in_quote, &mut newlines) {
-                Some(end) => {
-                    self.record(&rest[..end], newlines, on_row)?;
-                    rest = &rest[end + 1..];
-                }
-                None => return self.push_pending(rest, newlines),
+            if matches!(self.state, State::Rows(_)) && offset < region.len() {
+                offset += self.fast_rows(&region[offset..], on_row)?;
             }
+            let mut newlines = 0;
+            match find_record_end(&rest[offset..], &mut self.in_quote, &mut newlines) {
+                Some(end) => {
+                    self.record(&rest[offset..offset + end], newlines, on_row)?;
+                    offset += end + 1;
+                }
+                None => return self.push_pending(&rest[offset..], newlines),
+            }
+        }
+    }
+
+    /// Fast path for data rows: tokenises whole records of `text` (which starts at a record
+    /// boundary outside quotes) in one pass over its structural bytes and hands them to
+    /// [`Self::dispatch`], exactly as [`Self::record`] would. Stops at the first record it cannot
+    /// finish or whose quoting is unusual (left to the general path), or when the state leaves
+    /// `Rows` (trailer); returns the bytes consumed, always whole records.
+    fn fast_rows(&mut self, text: &str, on_row: &mut impl FnMut(BillRowRef<'_>)) -> Result<usize, BillError> {
+        let State::Rows(layout) = std::mem::replace(&mut self.state, State::Failed) else {
+            return Ok(0);
+        };
+        let mut cells = std::mem::take(&mut self.cells);
+        let r = self.fast_rows_with(&layout, &mut cells, text, on_row);
+        self.cells = cells;
+        self.state = State::Rows(layout);
+        r
+    }
+
+    fn fast_rows_with(
+        &mut self,
+        layout: &Layout,
+        cells: &mut Vec<(usize, usize, bool)>,
+        text: &str,
+        on_row: &mut impl FnMut(BillRowRef<'_>),
+    ) -> Result<usize, BillError> {
+        let bytes = text.as_bytes();
+        let mut scan = Structurals::new(bytes, 0);
+        let mut pos = 0;
+        loop {
+            let Some((end, text_end, newlines)) = tokenise_record(bytes, pos, &mut scan, cells) else {
+                return Ok(pos);
+            };
+            let Some(rec) = text.get(pos..text_end) else {
+                return Ok(pos);
+            };
+            let first = cells.first().and_then(|&(s, e, _)| rec.get(s..e)).unwrap_or_default();
+            if is_trailer_start(first) {
+                // The trailer changes the state: left to the general path.
+                return Ok(pos);
+            }
+            let line = self.line;
+            self.line += newlines + 1;
+            pos = end + 1;
+            // Only a single-cell record can be blank (a comma is not whitespace).
+            if cells.len() == 1 && rec.trim().is_empty() {
+                continue;
+            }
+            if cells.len() != layout.names.len() {
+                return Err(BillError::CellCount {
+                    line,
+                    expected: layout.names.len(),
+                    found: cells.len(),
+                });
+            }
+            on_row(BillRowRef::new(line, F::KIND, rec, cells, layout)?);
+            self.rows += 1;
         }
     }
 
@@ -971,7 +1241,12 @@ impl<F: BillFormat> BillParser<F> {
 
     /// Ends the input: parses a last record without newline, checks the trailer count and that
     /// the bytes were the verified ones.
-    pub fn finish(mut self, mut on_row: impl FnMut(F::Row<'_>)) -> Result<BillSummary, BillError> {
+    pub fn finish(self, mut on_row: impl FnMut(F::Row<'_>)) -> Result<BillSummary, BillError> {
+        self.finish_rows(|r| on_row(F::build(r)))
+    }
+
+    /// Like [`BillParser::finish`], with [`BillRowRef`] rows.
+    pub fn finish_rows(mut self, mut on_row: impl FnMut(BillRowRef<'_>)) -> Result<BillSummary, BillError> {
         if matches!(self.state, State::Failed) {
             return Err(BillError::ParserFailed);
         }
@@ -1021,7 +1296,7 @@ impl<F: BillFormat> BillParser<F> {
         &mut self,
         rec: &[u8],
         inner_newlines: u64,
-        on_row: &mut impl FnMut(F::Row<'_>),
+        on_row: &mut impl FnMut(BillRowRef<'_>),
     ) -> Result<(), BillError> {
         let line = self.line;
         self.line += inner_newlines + 1;
@@ -1034,6 +1309,11 @@ impl<F: BillFormat> BillParser<F> {
             return Ok(());
         }
         split_cells(text, &mut self.cells);
+        self.dispatch(text, line, on_row)
+    }
+
+    /// Acts on one non-blank record `text` whose cell spans are in `self.cells`.
+    fn dispatch(&mut self, text: &str, line: u64, on_row: &mut impl FnMut(BillRowRef<'_>)) -> Result<(), BillError> {
         let state = std::mem::replace(&mut self.state, State::Failed);
         let next = match state {
             State::Header => {
@@ -1046,7 +1326,7 @@ impl<F: BillFormat> BillParser<F> {
                 let first_is_total = self
                     .cells
                     .first()
-                    .is_some_and(|&(s, e, _)| text[s..e].trim().trim_start_matches('`').starts_with('总'));
+                    .is_some_and(|&(s, e, _)| is_trailer_start(&text[s..e]));
                 if first_is_total {
                     let names = self.cell_views(text).iter().map(|c| c.text().into_owned()).collect();
                     State::TrailerValues { names }
@@ -1058,13 +1338,7 @@ impl<F: BillFormat> BillParser<F> {
                             found: self.cells.len(),
                         });
                     }
-                    let row = F::build(sealed::RowCells {
-                        line,
-                        text,
-                        spans: &self.cells,
-                        layout: &layout,
-                    })?;
-                    on_row(row);
+                    on_row(BillRowRef::new(line, F::KIND, text, &self.cells, &layout)?);
                     self.rows += 1;
                     State::Rows(layout)
                 }
@@ -1134,19 +1408,140 @@ fn count_quotes(s: &[u8]) -> usize {
 }
 
 fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const W: usize = 32;
-    let mut i = 0;
-    while i + W <= hay.len() {
-        let mut hit = false;
-        for &b in &hay[i..i + W] {
-            hit |= b == needle;
+    memchr::memchr(needle, hay)
+}
+
+/// Iterates the positions of the structural bytes `,` `"` `\n` of a slice, 64 bytes at a time
+/// (SWAR: eight 8-byte words per block turned into one bit mask, then walked bit by bit). Rows
+/// have a structural byte every ~8 bytes, where a per-hit `memchr3` call costs more than this.
+struct Structurals<'a> {
+    hay: &'a [u8],
+    base: usize,
+    mask: u64,
+}
+
+impl<'a> Structurals<'a> {
+    fn new(hay: &'a [u8], from: usize) -> Self {
+        Self {
+            hay,
+            base: from,
+            mask: block_mask(hay, from),
         }
-        if hit {
-            break;
-        }
-        i += W;
     }
-    hay[i..].iter().position(|&b| b == needle).map(|p| p + i)
+
+    /// The next structural position, in increasing order.
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.hay.len() {
+                return None;
+            }
+            self.mask = block_mask(self.hay, self.base);
+        }
+        let p = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(p)
+    }
+}
+
+/// Bit `i` set ⇔ `hay[from + i]` is `,`, `"` or `\n` (bytes past the end count as none).
+#[inline]
+fn block_mask(hay: &[u8], from: usize) -> u64 {
+    let rest = hay.get(from..).unwrap_or_default();
+    match rest.first_chunk::<64>() {
+        Some(block) => mask64(block),
+        None => {
+            let mut block = [0u8; 64];
+            block[..rest.len()].copy_from_slice(rest);
+            mask64(&block)
+        }
+    }
+}
+
+#[inline]
+fn mask64(block: &[u8; 64]) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // 0x80 in each byte of `x` that is zero, nothing elsewhere (exact, no borrow between bytes).
+    let zero_bytes = |x: u64| !(((x & HIGH7) + HIGH7) | x | HIGH7);
+    let (words, _) = block.as_chunks::<8>();
+    let mut mask = 0u64;
+    for (k, w) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*w);
+        let hits = zero_bytes(w ^ (LOW * u64::from(b',')))
+            | zero_bytes(w ^ (LOW * u64::from(b'"')))
+            | zero_bytes(w ^ (LOW * u64::from(b'\n')));
+        // Gather the eight 0x80 flags into the top byte, bit j = byte j.
+        let packed = ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= packed << (k * 8);
+    }
+    mask
+}
+
+/// Tokenises the record of `hay` starting at `start` (outside quotes) into cell spans relative to
+/// `start`, as [`split_cells`] would after [`find_record_end`], for the usual shapes only: plain
+/// cells without `"`, and cells quoted from their first byte whose closing quote is followed by
+/// `,`, `\n` or `\r\n`. Returns `(position of the ending \n, end of the record text without its
+/// \r, quoted newlines)`, or `None` if the record is incomplete or unusual (the general path then
+/// handles it). `scan` must be positioned at `start`; on success it is left after the record.
+fn tokenise_record(
+    hay: &[u8],
+    start: usize,
+    scan: &mut Structurals<'_>,
+    cells: &mut Vec<(usize, usize, bool)>,
+) -> Option<(usize, usize, u64)> {
+    cells.clear();
+    let mut cell = start;
+    let mut newlines = 0;
+    loop {
+        let p = scan.next()?;
+        match hay[p] {
+            b',' => {
+                cells.push((cell - start, p - start, false));
+                cell = p + 1;
+            }
+            b'\n' => {
+                let end = if p > cell && hay[p - 1] == b'\r' { p - 1 } else { p };
+                cells.push((cell - start, end - start, false));
+                return Some((p, end, newlines));
+            }
+            _ if p != cell => return None, // a quote inside a plain cell
+            _ => {
+                let mut escapes = false;
+                loop {
+                    let q = scan.next()?;
+                    match hay[q] {
+                        b'\n' => newlines += 1,
+                        b',' => {}
+                        _ => match hay.get(q + 1)? {
+                            b'"' => {
+                                escapes = true;
+                                scan.next()?;
+                            }
+                            b',' => {
+                                cells.push((p + 1 - start, q - start, escapes));
+                                scan.next()?;
+                                cell = q + 2;
+                                break;
+                            }
+                            b'\n' => {
+                                cells.push((p + 1 - start, q - start, escapes));
+                                scan.next()?;
+                                return Some((q + 1, q + 1, newlines));
+                            }
+                            b'\r' if hay.get(q + 2) == Some(&b'\n') => {
+                                cells.push((p + 1 - start, q - start, escapes));
+                                scan.next()?;
+                                return Some((q + 2, q + 1, newlines));
+                            }
+                            _ => return None,
+                        },
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Splits a record into cell spans `(start, end, has_escaped_quotes)` (quotes excluded).
