@@ -491,3 +491,205 @@ fn large_synthetic_bill_in_constant_memory() {
         );
     }
 }
+
+// ---- Borrowed rows (`feed_rows`) and the fast path ----
+
+/// Parses with `feed_rows`, converting each borrowed row to the typed row.
+fn parse_rows_chunked(bytes: &[u8], cuts: &[usize]) -> Result<(Vec<UseFlowRow<'static>>, u64, Option<u64>), BillError> {
+    let verified = verify(bytes);
+    let mut p = BillParser::<UseFlow>::new(&verified);
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
+        p.feed_rows(&bytes[start..cut], |r| rows.push(r.to_use_flow().into_owned()))?;
+        start = cut;
+    }
+    let s = p.finish_rows(|r| rows.push(r.to_use_flow().into_owned()))?;
+    Ok((rows, s.rows, s.declared_count))
+}
+
+/// Many rows in the shapes the fast path takes and in the ones it leaves to the general path:
+/// space before an opening quote, a quote inside a plain cell, text after a closing quote, `""`
+/// escapes, quoted newlines and `\r`, blank and whitespace-only lines, LF and CRLF, multi-byte
+/// UTF-8 next to separators, an unknown column.
+fn mixed_file() -> Vec<u8> {
+    let mut s = String::from("批次id,优惠id,优惠金额（元）,单品信息,设备号,备注\r\n");
+    let shapes = [
+        "`{i},`9{i},`1.{d}0,\"\",\"dev{i}\",`x\r\n",
+        "`{i},`9{i},`{d},\"a,b\",\"\",全角，逗号\n",
+        "`{i},`9{i},, \"sp\",\"d\",y\r\n",
+        "`{i},`9{i},`0.0{d},ab\"c\"d,\"d\",z\n",
+        "`{i},`9{i},`2,\"q\"tail,\"d\",z\r\n",
+        "`{i},`9{i},`3,\"say \"\"hi\"\"\",\"\",\"多\r\n行\"\r\n",
+        "\r\n",
+        "  \n",
+        "`{i},`9{i},`-{d}.5,\"\",\"\",\"\"\n",
+        "\u{3000}`{i}\u{3000},`9{i},`4,\"x\",\"y\",\"\"\n",
+    ];
+    let mut rows = 0;
+    for i in 0..40 {
+        let shape = shapes[i % shapes.len()];
+        let line = shape
+            .replace("{i}", &i.to_string())
+            .replace("{d}", &(i % 10).to_string());
+        if line.trim().is_empty() {
+            s.push_str(&line);
+        } else {
+            s.push_str(&line);
+            rows += 1;
+        }
+    }
+    s.push_str(&format!("总条数\r\n`{rows}\r\n"));
+    s.into_bytes()
+}
+
+#[test]
+fn borrowed_rows_match_typed_rows_at_every_chunk_boundary() {
+    for bytes in [SAMPLE.as_bytes().to_vec(), awkward_file(), mixed_file()] {
+        let typed = parse_chunked(&bytes, &[]).unwrap();
+        // Byte by byte every record is buffered: the general path only, the reference.
+        let cuts: Vec<usize> = (1..bytes.len()).collect();
+        let reference = parse_chunked(&bytes, &cuts).unwrap();
+        assert_eq!(
+            typed, reference,
+            "fast path (whole file) vs general path (byte by byte)"
+        );
+        assert_eq!(parse_rows_chunked(&bytes, &[]).unwrap(), typed);
+        assert_eq!(parse_rows_chunked(&bytes, &cuts).unwrap(), typed);
+        for cut in 0..=bytes.len() {
+            assert_eq!(parse_rows_chunked(&bytes, &[cut]).unwrap(), typed, "split at {cut}");
+            assert_eq!(parse_chunked(&bytes, &[cut]).unwrap(), typed, "split at {cut}");
+        }
+        for a in (0..bytes.len()).step_by(37) {
+            for b in a..=bytes.len() {
+                assert_eq!(parse_rows_chunked(&bytes, &[a, b]).unwrap(), typed, "split at {a},{b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn mixed_file_cells() {
+    let (rows, n, declared) = parse_rows_chunked(&mixed_file(), &[]).unwrap();
+    assert_eq!((n, declared), (32, Some(32)));
+    let by_id = |id: &str| rows.iter().find(|r| r.columns.stock_id == id).unwrap();
+    assert_eq!(by_id("1").columns.goods_detail.as_deref(), Some("a,b"));
+    assert_eq!(by_id("1").extra.get("备注").map(Cow::as_ref), Some("全角，逗号"));
+    // A space before the quote still opens a quoted cell.
+    assert_eq!(by_id("2").columns.goods_detail.as_deref(), Some("sp"));
+    assert_eq!(by_id("2").columns.discount_amount, None);
+    // Quotes inside a plain cell are kept (an odd count would join the next line); text after a closing quote is dropped.
+    assert_eq!(by_id("3").columns.goods_detail.as_deref(), Some("ab\"c\"d"));
+    assert_eq!(by_id("4").columns.goods_detail.as_deref(), Some("q"));
+    assert_eq!(by_id("5").columns.goods_detail.as_deref(), Some("say \"hi\""));
+    assert_eq!(by_id("5").extra.get("备注").map(Cow::as_ref), Some("多\r\n行"));
+    assert_eq!(by_id("8").columns.discount_amount, Some(-850));
+    // Unicode whitespace around a cell is trimmed.
+    assert_eq!(by_id("9").columns.stock_id, "9");
+    assert_eq!(by_id("19").columns.coupon_id, "919");
+}
+
+#[test]
+fn borrowed_row_accessors() {
+    let bytes = awkward_file();
+    let verified = verify(&bytes);
+    let mut p = BillParser::<UseFlow>::new(&verified);
+    let mut seen = Vec::new();
+    p.feed_rows(&bytes, |r| {
+        seen.push((
+            r.line(),
+            r.kind(),
+            r.stock_id().into_owned(),
+            r.coupon_id().into_owned(),
+            r.discount_amount(),
+            r.goods_detail().map(Cow::into_owned),
+            r.cell_count(),
+            (0..r.cell_count())
+                .map(|i| r.cell(i).unwrap().into_owned())
+                .collect::<Vec<_>>(),
+            r.header(2).map(str::to_owned),
+            r.extra()
+                .map(|(k, v)| (k.to_owned(), v.into_owned()))
+                .collect::<Vec<_>>(),
+        ));
+        assert!(r.cell(r.cell_count()).is_none());
+        assert_eq!(r.order_amount(), None, "column absent");
+        assert_eq!(r.refund_amount(), None);
+        assert_eq!(r.columns(), r.to_use_flow().columns);
+        assert!(format!("{r:?}").contains("BillRowRef"));
+    })
+    .unwrap();
+    p.finish_rows(|_| panic!("no row left")).unwrap();
+    assert_eq!(seen.len(), 3);
+    let (line, kind, stock, coupon, amount, goods, count, cells, header, extra) = &seen[1];
+    assert_eq!((*line, *kind), (3, BillKind::UseFlow));
+    assert_eq!((stock.as_str(), coupon.as_str(), *amount), ("1002", "2002", Some(1200)));
+    assert_eq!(goods.as_deref(), Some("say \"hi\"\nnext line"));
+    assert_eq!(*count, 6);
+    assert_eq!(cells[0], "1002");
+    assert_eq!(cells[4], "say \"hi\"\nnext line");
+    assert_eq!(header.as_deref(), Some("新列（备注）"));
+    assert_eq!(extra, &[("新列（备注）".to_owned(), "x".to_owned())]);
+
+    // Refund-flow getters.
+    let text = "批次id,优惠id,退款单号,退款时间,退款金额（元）\n`1,`2,`50300,`2026-01-02 03:04:05,`0.99\n";
+    let verified = verify(text.as_bytes());
+    let mut p = BillParser::<RefundFlow>::new(&verified);
+    let mut n = 0;
+    p.feed_rows(text.as_bytes(), |r| {
+        n += 1;
+        assert_eq!(r.kind(), BillKind::RefundFlow);
+        assert_eq!(r.refund_id().as_deref(), Some("50300"));
+        assert_eq!(r.refund_time().as_deref(), Some("2026-01-02 03:04:05"));
+        assert_eq!(r.refund_amount(), Some(99));
+        assert_eq!(r.to_refund_flow().refund_amount, Some(99));
+    })
+    .unwrap();
+    assert_eq!(p.finish_rows(|_| {}).unwrap().rows, 1);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn fast_path_errors_name_the_line() {
+    // Many good rows in one chunk, then a bad one: the rows before it come out, then the error.
+    let mut text = String::from("批次id,优惠id,优惠金额（元）\n");
+    for i in 0..100 {
+        text.push_str(&format!("`{i},`{i},`1.00\n"));
+    }
+    let good = text.clone();
+    text.push_str("`x,`y,`1.005\n");
+    let verified = verify(text.as_bytes());
+    let mut p = BillParser::<UseFlow>::new(&verified);
+    let mut n = 0;
+    let e = p.feed_rows(text.as_bytes(), |_| n += 1).unwrap_err();
+    assert_eq!(n, 100);
+    assert_eq!(
+        e,
+        BillError::InvalidCell {
+            line: 102,
+            column: "优惠金额（元）".into(),
+            expected: "a yuan amount with at most 2 decimals, e.g. 1.00"
+        }
+    );
+    // Not UTF-8 in the middle of a chunk: the chunk falls back to per-record checks.
+    let mut bad = good.into_bytes();
+    bad.extend_from_slice(b"`1,`\xff,`1\n`2,`2,`2\n");
+    let verified = verify(&bad);
+    let mut p = BillParser::<UseFlow>::new(&verified);
+    let mut n = 0;
+    assert_eq!(
+        p.feed_rows(&bad, |_| n += 1).unwrap_err(),
+        BillError::NotUtf8 { line: 102 }
+    );
+    assert_eq!(n, 100);
+    // Wrong cell count in the fast path.
+    let text = "批次id,优惠id\n`1,`2\n`1,`2,`3\n";
+    assert_eq!(
+        parse_rows_chunked(text.as_bytes(), &[]).unwrap_err(),
+        BillError::CellCount {
+            line: 3,
+            expected: 2,
+            found: 3
+        }
+    );
+}

@@ -618,7 +618,10 @@ pub struct BillRowRef<'a> {
     text: &'a str,
     spans: &'a [(usize, usize, bool)],
     layout: &'a Layout,
-    fen: [Option<i64>; 5],
+    /// Amounts in [`FEN_COLS`] order; bit `k` of `fen_set` says whether `fen[k]` is present (kept
+    /// apart from `fen` so the row stays small enough to be passed in registers / inline copies).
+    fen: [i64; 5],
+    fen_set: u8,
 }
 
 impl fmt::Debug for BillRowRef<'_> {
@@ -644,7 +647,7 @@ macro_rules! fen_getters {
     ($($(#[$doc:meta])* $name:ident => $idx:expr;)*) => {$(
         $(#[$doc])*
         pub fn $name(&self) -> Option<i64> {
-            self.fen[$idx]
+            (self.fen_set & (1 << $idx) != 0).then_some(self.fen[$idx])
         }
     )*};
 }
@@ -664,19 +667,37 @@ impl<'a> BillRowRef<'a> {
             text,
             spans,
             layout,
-            fen: [None; 5],
+            fen: [0; 5],
+            fen_set: 0,
         };
         for &(k, i) in &layout.fen {
-            let Some(cell) = row.cell_at(i) else { continue };
-            let t = cell.text();
-            if t.is_empty() {
+            let Some(&(s, e, quoted_escapes)) = spans.get(i) else {
                 continue;
-            }
-            row.fen[k] = Some(yuan_to_fen(&t).ok_or_else(|| BillError::InvalidCell {
+            };
+            let raw = text.as_bytes().get(s..e).unwrap_or_default();
+            // Usual shape: plain cell, optional backtick, ASCII non-space at both ends.
+            // (Then trimming and the backtick leave `quick` as it is, as `Cell::text` would.)
+            let plain = |b: &[u8]| match (b.first(), b.last()) {
+                (Some(f), Some(l)) => f.is_ascii_graphic() && l.is_ascii_graphic(),
+                _ => false,
+            };
+            let quick = raw.strip_prefix(b"`").unwrap_or(raw);
+            let parsed = if !quoted_escapes && plain(quick) {
+                yuan_to_fen(quick)
+            } else {
+                let Some(cell) = row.cell_at(i) else { continue };
+                let t = cell.text();
+                if t.is_empty() {
+                    continue;
+                }
+                yuan_to_fen(t.as_bytes())
+            };
+            row.fen[k] = parsed.ok_or_else(|| BillError::InvalidCell {
                 line,
                 column: layout.names.get(i).cloned().unwrap_or_default(),
                 expected: "a yuan amount with at most 2 decimals, e.g. 1.00",
-            })?);
+            })?;
+            row.fen_set |= 1 << k;
         }
         Ok(row)
     }
@@ -873,8 +894,7 @@ impl sealed::Sealed for RefundFlow {
 }
 
 /// Decimal yuan (`1.00`, `-0.5`, `12`) → fen, without floats.
-fn yuan_to_fen(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
+fn yuan_to_fen(b: &[u8]) -> Option<i64> {
     let (neg, b) = match b.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
@@ -1411,67 +1431,91 @@ fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     memchr::memchr(needle, hay)
 }
 
-/// Iterates the positions of the structural bytes `,` `"` `\n` of a slice, 64 bytes at a time
-/// (SWAR: eight 8-byte words per block turned into one bit mask, then walked bit by bit). Rows
-/// have a structural byte every ~8 bytes, where a per-hit `memchr3` call costs more than this.
+/// Iterates the positions of the structural bytes `,` `"` `\n` of a slice. Bit masks are
+/// computed a window of [`WINDOW`] 64-byte blocks at a time (SWAR: eight 8-byte words per block
+/// folded into one mask; independent blocks keep the CPU busy), then walked bit by bit. Rows have
+/// a structural byte every ~8 bytes, where a per-hit `memchr3` call costs more than this.
 struct Structurals<'a> {
     hay: &'a [u8],
-    base: usize,
+    /// Offset of `masks[0]`'s first byte.
+    window: usize,
+    masks: [u64; WINDOW],
+    /// Index of the block `mask` comes from.
+    block: usize,
     mask: u64,
 }
 
+/// Blocks per window of [`Structurals`] (1 KiB).
+const WINDOW: usize = 16;
+
 impl<'a> Structurals<'a> {
     fn new(hay: &'a [u8], from: usize) -> Self {
-        Self {
+        let mut s = Self {
             hay,
-            base: from,
-            mask: block_mask(hay, from),
+            window: from,
+            masks: [0; WINDOW],
+            block: 0,
+            mask: 0,
+        };
+        s.fill();
+        s.mask = s.masks[0];
+        s
+    }
+
+    #[inline(never)]
+    fn fill(&mut self) {
+        let rest = self.hay.get(self.window..).unwrap_or_default();
+        let (blocks, tail) = rest.as_chunks::<64>();
+        for (m, block) in self.masks.iter_mut().zip(blocks) {
+            *m = mask64(block);
+        }
+        if blocks.len() < WINDOW {
+            let mut last = [0u8; 64];
+            last[..tail.len()].copy_from_slice(tail);
+            self.masks[blocks.len()] = mask64(&last);
+            self.masks[blocks.len() + 1..].fill(0);
         }
     }
 
     /// The next structural position, in increasing order.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
-            self.base += 64;
-            if self.base >= self.hay.len() {
+            self.block += 1;
+            if self.block == WINDOW {
+                self.window += WINDOW * 64;
+                if self.window >= self.hay.len() {
+                    return None;
+                }
+                self.block = 0;
+                self.fill();
+            } else if self.window + self.block * 64 >= self.hay.len() {
                 return None;
             }
-            self.mask = block_mask(self.hay, self.base);
+            self.mask = self.masks[self.block];
         }
-        let p = self.base + self.mask.trailing_zeros() as usize;
+        let p = self.window + self.block * 64 + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
         Some(p)
     }
 }
 
-/// Bit `i` set ⇔ `hay[from + i]` is `,`, `"` or `\n` (bytes past the end count as none).
-#[inline]
-fn block_mask(hay: &[u8], from: usize) -> u64 {
-    let rest = hay.get(from..).unwrap_or_default();
-    match rest.first_chunk::<64>() {
-        Some(block) => mask64(block),
-        None => {
-            let mut block = [0u8; 64];
-            block[..rest.len()].copy_from_slice(rest);
-            mask64(&block)
-        }
-    }
-}
-
+/// Bit `i` set ⇔ `block[i]` is `,`, `"` or `\n`.
 #[inline]
 fn mask64(block: &[u8; 64]) -> u64 {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // 0x80 in each byte of `x` that is zero, nothing elsewhere (exact, no borrow between bytes).
-    let zero_bytes = |x: u64| !(((x & HIGH7) + HIGH7) | x | HIGH7);
+    // Per byte of `x`: high bit clear ⇔ the byte is zero (exact, no carry between bytes).
+    let nonzero = |x: u64| ((x & HIGH7) + HIGH7) | x;
     let (words, _) = block.as_chunks::<8>();
     let mut mask = 0u64;
     for (k, w) in words.iter().enumerate() {
         let w = u64::from_le_bytes(*w);
-        let hits = zero_bytes(w ^ (LOW * u64::from(b',')))
-            | zero_bytes(w ^ (LOW * u64::from(b'"')))
-            | zero_bytes(w ^ (LOW * u64::from(b'\n')));
+        let all = nonzero(w ^ (LOW * u64::from(b',')))
+            & nonzero(w ^ (LOW * u64::from(b'"')))
+            & nonzero(w ^ (LOW * u64::from(b'\n')));
+        // 0x80 in each byte equal to one of the three.
+        let hits = !(all | HIGH7);
         // Gather the eight 0x80 flags into the top byte, bit j = byte j.
         let packed = ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
         mask |= packed << (k * 8);
