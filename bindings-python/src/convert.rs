@@ -1,6 +1,7 @@
 //! Conversions between Python objects and the core's types: JSON values (dicts in, dicts out),
 //! header mappings, and body bytes. All of them return errors, never panic.
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
@@ -123,13 +124,6 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>
     })
 }
 
-/// Serialises a core model to JSON and then to Python.
-pub fn to_py_via_json<'py, T: serde::Serialize>(py: Python<'py>, value: &T, what: &str) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| crate::errors::DecodeError::new_err(format!("could not convert {what}: {e}")))?;
-    json_to_py(py, &v)
-}
-
 fn header_part(item: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = item.cast::<PyString>() {
         return Ok(s.to_cow()?.into_owned());
@@ -141,28 +135,84 @@ fn header_part(item: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(item.str()?.to_cow()?.into_owned())
 }
 
+/// The headers the core reads from responses and notifications (compared case-insensitively):
+/// the signature headers, `Wechatpay-Signature-Type` and `Request-ID`. Every core path that takes
+/// a [`Headers`] from Python reads only these, so [`extract_headers`] skips the others without
+/// converting them (a response typically carries a dozen more).
+pub const READ_HEADERS: [&str; 6] = [
+    "wechatpay-signature",
+    "wechatpay-timestamp",
+    "wechatpay-nonce",
+    "wechatpay-serial",
+    "wechatpay-signature-type",
+    "request-id",
+];
+
+/// Whether a name of `len` characters can be one of [`READ_HEADERS`] (checked before converting).
+fn may_be_read(len: usize) -> bool {
+    READ_HEADERS.iter().any(|h| h.len() == len)
+}
+
+/// Appends `(name, value)` when `name` is one of [`READ_HEADERS`]. A `str` name is first screened
+/// by its length (no conversion); other names (`bytes`, …) are converted and compared.
+fn push_header(headers: &mut Headers, name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    if let Ok(s) = name.cast::<PyString>()
+        && !may_be_read(s.len()?)
+    {
+        return Ok(());
+    }
+    let name = header_part(name)?;
+    if READ_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+        headers.append(name, header_part(value)?);
+    }
+    Ok(())
+}
+
 /// Reads headers from a mapping (dict, `requests`' CaseInsensitiveDict, `httpx.Headers`,
 /// `http.client.HTTPMessage`, a WSGI/Werkzeug `Headers`) or an iterable of `(name, value)` pairs.
-/// Names keep their case; lookups in the core are case-insensitive.
+/// Names keep their case and order; lookups in the core are case-insensitive. Only the headers
+/// the core reads ([`READ_HEADERS`]) are kept: a `dict`, `list` or `tuple` is walked directly,
+/// other mappings through `multi_items()` / `items()`.
 pub fn extract_headers(obj: &Bound<'_, PyAny>) -> PyResult<Headers> {
     let py = obj.py();
     let mut headers = Headers::new();
     if obj.is_none() {
         return Ok(headers);
     }
-    let items = if obj.hasattr("multi_items")? {
-        obj.call_method0("multi_items")?
-    } else if obj.hasattr("items")? {
-        obj.call_method0("items")?
+    if let Ok(d) = obj.cast::<PyDict>() {
+        for (k, v) in d.iter() {
+            push_header(&mut headers, &k, &v)?;
+        }
+        return Ok(headers);
+    }
+    let bad_pair = || invalid(py, "headers", "type", "a mapping or (name, value) pairs".into());
+    let pair = |item: &Bound<'_, PyAny>, headers: &mut Headers| -> PyResult<()> {
+        if let Ok(t) = item.cast::<PyTuple>() {
+            if t.len() != 2 {
+                return Err(bad_pair());
+            }
+            return push_header(headers, &t.get_item(0)?, &t.get_item(1)?);
+        }
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| bad_pair())?;
+        push_header(headers, &k, &v)
+    };
+    if let Ok(list) = obj.cast::<PyList>() {
+        for item in list.iter() {
+            pair(&item, &mut headers)?;
+        }
+        return Ok(headers);
+    }
+    let items = if obj.is_instance_of::<PyTuple>() {
+        obj.clone()
+    } else if obj.hasattr(intern!(py, "multi_items"))? {
+        obj.call_method0(intern!(py, "multi_items"))?
+    } else if obj.hasattr(intern!(py, "items"))? {
+        obj.call_method0(intern!(py, "items"))?
     } else {
         obj.clone()
     };
     for item in items.try_iter()? {
-        let item = item?;
-        let pair: (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
-            .extract()
-            .map_err(|_| invalid(py, "headers", "type", "a mapping or (name, value) pairs".into()))?;
-        headers.append(header_part(&pair.0)?, header_part(&pair.1)?);
+        pair(&item?, &mut headers)?;
     }
     Ok(headers)
 }
@@ -196,4 +246,144 @@ pub fn extract_body(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             "the raw body as bytes or str, got {type_name} (do not pass a parsed dict: the signature covers the raw bytes)"
         ),
     ))
+}
+
+/// Why [`json_bytes_to_py`] failed: the bytes are not JSON, or Python raised while building.
+#[derive(Debug)]
+pub enum JsonToPyError {
+    /// Not JSON (the same error `serde_json::from_slice` gives).
+    Json(serde_json::Error),
+    /// Python raised (e.g. `MemoryError`).
+    Py(PyErr),
+}
+
+/// Parses JSON bytes straight into plain Python objects (dict, list, str, int, float, bool,
+/// None), with no intermediate `serde_json::Value`. Objects keep the document's key order (like
+/// `json.loads`); numbers follow `serde_json` (integers in the 64-bit range, otherwise float).
+pub fn json_bytes_to_py<'py>(py: Python<'py>, bytes: &[u8]) -> Result<Bound<'py, PyAny>, JsonToPyError> {
+    let failed = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let out = serde::de::DeserializeSeed::deserialize(PySeed { py, failed: &failed }, &mut de).and_then(|v| {
+        de.end()?;
+        Ok(v)
+    });
+    match (out, failed.into_inner()) {
+        (_, Some(e)) => Err(JsonToPyError::Py(e)),
+        (Ok(v), None) => Ok(v),
+        (Err(e), None) => Err(JsonToPyError::Json(e)),
+    }
+}
+
+/// Builds Python objects while `serde_json` parses; a Python error is kept in `failed`.
+#[derive(Clone, Copy)]
+struct PySeed<'a, 'py> {
+    py: Python<'py>,
+    failed: &'a std::cell::RefCell<Option<PyErr>>,
+}
+
+impl PySeed<'_, '_> {
+    fn fail<E: serde::de::Error>(&self, e: PyErr) -> E {
+        *self.failed.borrow_mut() = Some(e);
+        E::custom("Python error")
+    }
+}
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, v).to_owned().into_any())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        let Ok(o) = v.into_pyobject(self.py);
+        Ok(o.into_any())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let Ok(o) = v.into_pyobject(self.py);
+        Ok(o.into_any())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        let Ok(o) = v.into_pyobject(self.py);
+        Ok(o.into_any())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.py, v).into_any())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.py);
+        while let Some(item) = seq.next_element_seed(self)? {
+            list.append(item).map_err(|e| self.fail(e))?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let d = PyDict::new(self.py);
+        while let Some(key) = map.next_key_seed(self)? {
+            let value = map.next_value_seed(self)?;
+            d.set_item(key, value).map_err(|e| self.fail(e))?;
+        }
+        Ok(d.into_any())
+    }
+}
+
+/// Converts a core model to plain Python objects, as `json.loads(serde_json::to_vec(value))`
+/// would (see [`crate::pyser`]), without the JSON text in between.
+pub fn to_py_via_json<'py, T: serde::Serialize>(py: Python<'py>, value: &T, what: &str) -> PyResult<Bound<'py, PyAny>> {
+    crate::pyser::to_py(py, value).map_err(|e| match e {
+        crate::pyser::PySerError::Py(e) => e,
+        crate::pyser::PySerError::Custom(m) => {
+            crate::errors::DecodeError::new_err(format!("could not convert {what}: {m}"))
+        }
+    })
+}
+
+/// A body borrowed from Python `bytes` (no copy) or converted like [`extract_body`].
+pub enum BodyRef {
+    /// Shares the `bytes` object's buffer.
+    Shared(pyo3::pybacked::PyBackedBytes),
+    /// Copied (`str`, `bytearray`, `memoryview`, `None`).
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for BodyRef {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            BodyRef::Shared(b) => b,
+            BodyRef::Owned(v) => v,
+        }
+    }
+}
+
+/// Reads a body like [`extract_body`], borrowing `bytes` instead of copying them.
+pub fn body_ref(obj: &Bound<'_, PyAny>) -> PyResult<BodyRef> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(BodyRef::Shared(b.to_owned().into()));
+    }
+    extract_body(obj).map(BodyRef::Owned)
 }

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use wechatpay_coupons::clock::{FixedClock, FixedNonce};
@@ -23,9 +24,10 @@ pub mod convert;
 pub mod errors;
 pub mod ops;
 pub mod plugin;
+pub mod pyser;
 pub mod request;
 
-use convert::{extract_body, extract_headers, json_to_py, py_to_json, to_py_via_json};
+use convert::{JsonToPyError, body_ref, extract_body, extract_headers, json_bytes_to_py, py_to_json, to_py_via_json};
 use errors::{IntoPyResult, invalid, stash_signer_cause};
 use request::{Acknowledgement, Request};
 
@@ -403,13 +405,13 @@ impl PyClient {
         body: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let headers = extract_headers(headers)?;
-        let body = extract_body(body)?;
-        let client = self.inner.clone();
-        let v = py.detach(move || client.verify(&headers, &body)).py_err(py)?;
+        let body = body_ref(body)?;
+        let client = &*self.inner;
+        let v = py.detach(|| client.verify(&headers, &body)).py_err(py)?;
         let d = PyDict::new(py);
-        d.set_item("key_id", v.key_id)?;
-        d.set_item("timestamp", v.timestamp)?;
-        d.set_item("nonce", v.nonce)?;
+        d.set_item(intern!(py, "key_id"), v.key_id)?;
+        d.set_item(intern!(py, "timestamp"), v.timestamp)?;
+        d.set_item(intern!(py, "nonce"), v.nonce)?;
         Ok(d)
     }
 
@@ -423,20 +425,35 @@ impl PyClient {
         body: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let resp = response(py, status, headers, body)?;
-        let client = self.inner.clone();
-        let v = py.detach(move || client.parse_response(&resp)).py_err(py)?;
+        let client = &*self.inner;
+        let v = py.detach(|| client.parse_response(&resp)).py_err(py)?;
         let d = PyDict::new(py);
-        d.set_item("status", v.status)?;
-        d.set_item("key_id", &v.key_id)?;
-        d.set_item("request_id", &v.request_id)?;
+        d.set_item(intern!(py, "status"), v.status)?;
+        d.set_item(intern!(py, "key_id"), &v.key_id)?;
+        d.set_item(intern!(py, "request_id"), &v.request_id)?;
         let data = if v.body.is_empty() {
             py.None().into_bound(py)
         } else {
-            let value: serde_json::Value = v.json("response body").py_err(py)?;
-            json_to_py(py, &value)?
+            // Straight from the verified bytes to Python objects (no serde_json::Value).
+            match json_bytes_to_py(py, &v.body) {
+                Ok(data) => data,
+                Err(JsonToPyError::Py(e)) => return Err(e),
+                Err(JsonToPyError::Json(e)) => {
+                    let err = wechatpay_coupons::error::DecodeError {
+                        what: "response body".to_owned(),
+                        reason: e.to_string(),
+                        body: v.body,
+                    };
+                    return Err(wechatpay_coupons::Error::from(err)).py_err(py);
+                }
+            }
         };
-        d.set_item("data", data)?;
-        d.set_item("body", PyBytes::new(py, &v.body))?;
+        d.set_item(intern!(py, "data"), data)?;
+        // The caller's `bytes` object is the verified body: hand it back instead of a copy.
+        match body.cast::<PyBytes>() {
+            Ok(b) => d.set_item(intern!(py, "body"), b)?,
+            Err(_) => d.set_item(intern!(py, "body"), PyBytes::new(py, &v.body))?,
+        }
         Ok(d)
     }
 
@@ -549,34 +566,33 @@ impl PyClient {
         body: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let headers = extract_headers(headers)?;
-        let body = extract_body(body)?;
-        let client = self.inner.clone();
-        let n = py
-            .detach(move || client.parse_notification(&headers, &body))
-            .py_err(py)?;
+        let body = body_ref(body)?;
+        let client = &*self.inner;
+        let n = py.detach(|| client.parse_notification(&headers, &body)).py_err(py)?;
         let key_id = n.key_id.clone();
         let request_id = n.request_id.clone();
-        let plaintext = n.plaintext.clone();
+        let plaintext = PyString::new(py, &n.plaintext);
         let event = CouponEvent::from_notification(n).py_err(py)?;
         let env = event.envelope();
         let d = PyDict::new(py);
-        d.set_item("id", &env.id)?;
-        d.set_item("create_time", &env.create_time)?;
-        d.set_item("event_type", &env.event_type)?;
-        d.set_item("resource_type", &env.resource_type)?;
-        d.set_item("summary", &env.summary)?;
-        d.set_item("original_type", &env.resource.original_type)?;
+        d.set_item(intern!(py, "id"), &env.id)?;
+        d.set_item(intern!(py, "create_time"), &env.create_time)?;
+        d.set_item(intern!(py, "event_type"), &env.event_type)?;
+        d.set_item(intern!(py, "resource_type"), &env.resource_type)?;
+        d.set_item(intern!(py, "summary"), &env.summary)?;
+        d.set_item(intern!(py, "original_type"), &env.resource.original_type)?;
         let resource = match &event {
             CouponEvent::CouponUse { event, .. } => to_py_via_json(py, event, "COUPON.USE event")?,
-            CouponEvent::Other { plaintext, .. } => match serde_json::from_str::<serde_json::Value>(plaintext) {
-                Ok(v) => json_to_py(py, &v)?,
-                Err(_) => py.None().into_bound(py),
+            CouponEvent::Other { plaintext, .. } => match json_bytes_to_py(py, plaintext.as_bytes()) {
+                Ok(v) => v,
+                Err(JsonToPyError::Py(e)) => return Err(e),
+                Err(JsonToPyError::Json(_)) => py.None().into_bound(py),
             },
         };
-        d.set_item("resource", resource)?;
-        d.set_item("plaintext", plaintext)?;
-        d.set_item("key_id", key_id)?;
-        d.set_item("request_id", request_id)?;
+        d.set_item(intern!(py, "resource"), resource)?;
+        d.set_item(intern!(py, "plaintext"), plaintext)?;
+        d.set_item(intern!(py, "key_id"), key_id)?;
+        d.set_item(intern!(py, "request_id"), request_id)?;
         Ok(d)
     }
 
