@@ -411,11 +411,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     let flow = cx.call(&UseFlowRequest {
         stock_id: stock_id.clone(),
     })?;
-    let download = BillDownload {
-        url: flow.url,
-        hash_type: flow.hash_type.as_str().to_owned(),
-        hash_value: flow.hash_value,
-    };
+    let download: BillDownload = flow;
     // The file is unsigned: its integrity is the SHA-1 of the JSON response, which verified.
     let req = client.bill_file_request(&download).map_err(|e| e.to_string())?;
     let file = send(&cx.agent, &req)?;

@@ -69,7 +69,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
 
 use crate::client::{BACKUP_BASE_URL, Client, PRIMARY_BASE_URL, VerifiedResponse};
 use crate::crypto::{Sha1Stream, ct_eq, hex_lower};
@@ -79,17 +78,9 @@ use crate::http::{HttpRequest, Method, split_url};
 /// Largest record (one CSV row, including quoted newlines) the parser buffers: 1 MiB.
 pub const MAX_RECORD_LEN: usize = 1 << 20;
 
-/// The decoded use-flow / refund-flow response: where to download the file and its digest.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub struct BillDownload {
-    /// Download URL, valid for 30 seconds; use it exactly as returned.
-    pub url: String,
-    /// Digest algorithm; only `SHA1` (any case, also `SHA-1`) is supported.
-    #[serde(default)]
-    pub hash_type: String,
-    /// Hex digest of the file (compared case-insensitively).
-    pub hash_value: String,
-}
+/// The decoded use-flow / refund-flow response (`{url, hash_type, hash_value}`): the same type
+/// the `use_flow` / `refund_flow` operations decode into.
+pub use crate::favor::models::FlowFileResponse as BillDownload;
 
 impl BillDownload {
     /// Decodes a verified use-flow / refund-flow response body.
@@ -269,7 +260,7 @@ impl fmt::Debug for BillDigest {
 impl BillDigest {
     /// Starts a digest for `download` (checks `hash_type` and `hash_value` first).
     pub fn new(download: &BillDownload) -> Result<Self, BillError> {
-        Self::with_hash(&download.hash_type, &download.hash_value)
+        Self::with_hash(download.hash_type.as_str(), &download.hash_value)
     }
 
     /// Starts a digest from `hash_type` and `hash_value` directly.

@@ -344,6 +344,13 @@ open_enum! {
     }
 }
 
+impl Default for HashType {
+    /// SHA-1, the only digest the flow files use (a missing `hash_type` is read as SHA-1).
+    fn default() -> Self {
+        HashType::Sha1
+    }
+}
+
 impl HashType {
     /// Whether this names SHA-1, ignoring case.
     pub fn is_sha1(&self) -> bool {
@@ -1201,7 +1208,8 @@ pub struct FlowFileResponse {
     pub url: String,
     /// Hex digest of the file.
     pub hash_value: String,
-    /// Digest algorithm (`SHA1`).
+    /// Digest algorithm (`SHA1`; read as SHA-1 when absent).
+    #[serde(default)]
     pub hash_type: HashType,
 }
 
