@@ -69,7 +69,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-
 use crate::client::{BACKUP_BASE_URL, Client, PRIMARY_BASE_URL, VerifiedResponse};
 use crate::crypto::{Sha1Stream, ct_eq, hex_lower};
 use crate::error::{DecodeError, Error, InputError, Result};
