@@ -44,17 +44,22 @@ where
 /// `target` is the path plus `?` and the raw query exactly as sent; `body` the exact bytes sent
 /// (for an image upload, the `meta` JSON).
 pub fn request_message(method: Method, target: &str, timestamp: i64, nonce: &str, body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(target.len() + nonce.len() + body.len() + 24);
-    m.extend_from_slice(method.as_str().as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(target.as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(timestamp.to_string().as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(nonce.as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(body);
-    m.push(b'\n');
+    lines(&[
+        method.as_str().as_bytes(),
+        target.as_bytes(),
+        timestamp.to_string().as_bytes(),
+        nonce.as_bytes(),
+        body,
+    ])
+}
+
+/// Joins `parts`, ending each one with `\n` (the shape of every signed message in APIv3).
+pub(crate) fn lines(parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for p in parts {
+        m.extend_from_slice(p);
+        m.push(b'\n');
+    }
     m
 }
 

@@ -219,12 +219,5 @@ pub fn verify_message(
 
 /// The message WeChat Pay signs: `timestamp\nnonce\nbody\n`.
 pub fn verify_message_bytes(timestamp: i64, nonce: &str, body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(body.len() + nonce.len() + 16);
-    m.extend_from_slice(timestamp.to_string().as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(nonce.as_bytes());
-    m.push(b'\n');
-    m.extend_from_slice(body);
-    m.push(b'\n');
-    m
+    crate::sign::lines(&[timestamp.to_string().as_bytes(), nonce.as_bytes(), body])
 }
