@@ -42,6 +42,9 @@ cargo build -p wechatpay-sandbox --bin wechatpay-coupons
 .venv/bin/python -m mypy --strict bindings-python/python/wechatpay_coupons bindings-python/tests examples/python
 (cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
 
+step "100 MB synthetic bill in constant memory (release build)"
+cargo test --release -p wechatpay-coupons --test favor_bills large_synthetic_bill_in_constant_memory -- --nocapture 2>&1 | tee -a "$log"
+
 # cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s".
 passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
             grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed'; } | awk '{s+=$1} END {print s+0}')
