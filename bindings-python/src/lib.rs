@@ -24,7 +24,6 @@ pub mod convert;
 pub mod errors;
 pub mod ops;
 pub mod plugin;
-pub mod pyser;
 pub mod request;
 
 use convert::{JsonToPyError, body_ref, extract_body, extract_headers, json_bytes_to_py, py_to_json, to_py_via_json};
