@@ -1,101 +1,121 @@
 //! Conversions between Python objects and the core's types: JSON values (dicts in, dicts out),
 //! header mappings, and body bytes. All of them return errors, never panic.
 //!
-//! serde → Python goes through `pythonize` (core models and `serde_json::Value`) and
-//! `serde_transcode` (JSON bytes streamed into `pythonize`). Replacing the hand-written
-//! serializer and visitor cost nothing measurable: `bench/bench.py`, median of 3
+//! serde ↔ Python goes through `pythonize` (core models and `serde_json::Value` out,
+//! `Depythonizer` in) and `serde_transcode` (JSON bytes streamed into `pythonize`). Replacing the
+//! hand-written serializer and visitor cost nothing measurable: `bench/bench.py`, median of 3
 //! runs each, release build, load < 1.3: "verify + decode a response" 16.7 → 16.5 µs, "verify +
 //! decrypt a notification" 20.5 → 21.0 µs (+2.4%, field-name strings no longer interned).
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 use wechatpay_coupons::Headers;
 
 use crate::errors::invalid;
 
-/// Deepest nesting accepted from Python (guards against self-referencing containers).
+/// Deepest nesting accepted from Python (guards against self-referencing containers, which
+/// `pythonize` would follow until the stack overflows).
 const MAX_DEPTH: usize = 64;
 
-/// Converts a Python value (dict, list, tuple, str, int, float, bool, None) to JSON.
-pub fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
-    to_json(obj, path, 0)
+/// Converts a Python value to JSON with [`pythonize::depythonize`]'s type mapping (dict and other
+/// mappings, list, tuple, str, int, float, bool, None). A wrong-typed value raises
+/// `ValidationError` naming it by its path under `what` (e.g. `stock_id`, `items[2].name`);
+/// `what` names the whole value (`""`: the request).
+pub fn py_to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = pythonize::Depythonizer::from_object(obj);
+    let de = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+    serde::de::DeserializeSeed::deserialize(Bounded(0), de).map_err(|e| {
+        let path = track.path().to_string();
+        // An unknown last segment is a dict key that is not a `str`: name the dict.
+        let (path, message) = match path.strip_suffix('?') {
+            Some(dict) => (dict.trim_end_matches('.'), format!("dict keys must be str ({e})")),
+            None => match e.to_string().strip_prefix("unsupported type ") {
+                Some(t) => (path.as_str(), format!("{JSON_TYPES}, got {t}")),
+                None => (path.as_str(), e.to_string()),
+            },
+        };
+        let field = match (what, path) {
+            ("", "." | "") => "request".to_owned(),
+            (w, "." | "") => w.to_owned(),
+            ("", p) => p.to_owned(),
+            (w, p) if p.starts_with('[') => format!("{w}{p}"),
+            (w, p) => format!("{w}.{p}"),
+        };
+        invalid(obj.py(), &field, "type", message)
+    })
 }
 
-fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Value> {
-    let py = obj.py();
-    if depth > MAX_DEPTH {
-        return Err(invalid(
-            py,
-            path,
-            "type",
-            format!("nested deeper than {MAX_DEPTH} levels"),
-        ));
-    }
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::Number(i.into()));
+/// What [`py_to_json`] accepts.
+const JSON_TYPES: &str = "a JSON-compatible value (dict, list, str, int, float, bool or None)";
+
+/// `serde_json::Value`'s own deserialisation, bounded to [`MAX_DEPTH`] levels and with the
+/// messages of the JSON-compatible value checks (finite floats, 64-bit integers).
+#[derive(Clone, Copy)]
+struct Bounded(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        if self.0 > MAX_DEPTH {
+            return Err(serde::de::Error::custom(format!(
+                "nested deeper than {MAX_DEPTH} levels"
+            )));
         }
-        if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::Number(u.into()));
-        }
-        return Err(invalid(py, path, "type", "integer out of the 64-bit range".into()));
+        d.deserialize_any(self)
     }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value())
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(JSON_TYPES)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i128<E: serde::de::Error>(self, _v: i128) -> Result<Value, E> {
+        Err(E::custom("integer out of the 64-bit range"))
+    }
+    fn visit_u128<E: serde::de::Error>(self, _v: u128) -> Result<Value, E> {
+        Err(E::custom("integer out of the 64-bit range"))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
             .map(Value::Number)
-            .ok_or_else(|| invalid(py, path, "type", "a finite number".into()));
+            .ok_or_else(|| E::custom("a finite number"))
     }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| invalid(py, path, "type", "dict keys must be str".into()))?
-                .to_cow()?
-                .into_owned();
-            let child = if path.is_empty() {
-                key.clone()
-            } else {
-                format!("{path}.{key}")
-            };
-            map.insert(key, to_json(&v, &child, depth + 1)?);
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = Bounded(self.0 + 1);
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(inner)? {
+            out.push(item);
         }
-        return Ok(Value::Object(map));
+        Ok(Value::Array(out))
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut out = Vec::new();
-        for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(to_json(&item?, &format!("{path}[{i}]"), depth + 1)?);
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = Bounded(self.0 + 1);
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            out.insert(key, map.next_value_seed(inner)?);
         }
-        return Ok(Value::Array(out));
+        Ok(Value::Object(out))
     }
-    // Other mappings (e.g. MappingProxyType, TypedDict subclasses are plain dicts already).
-    if obj.hasattr("items")? && obj.hasattr("keys")? {
-        let d = PyDict::new(py);
-        for item in obj.call_method0("items")?.try_iter()? {
-            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
-            d.set_item(k, v)?;
-        }
-        return to_json(d.as_any(), path, depth);
-    }
-    let type_name = obj.get_type().name()?.to_string();
-    Err(invalid(
-        py,
-        if path.is_empty() { "request" } else { path },
-        "type",
-        format!("a JSON-compatible value (dict, list, str, int, float, bool or None), got {type_name}"),
-    ))
 }
 
 /// Converts JSON to plain Python objects (dict, list, str, int, float, bool, None).
