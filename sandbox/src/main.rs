@@ -188,7 +188,9 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("merchant files: {}", sb.merchant_dir().display());
             println!("client config:  {}", sb.merchant_config_path().display());
             println!("press Ctrl-C to stop");
-            sb.wait();
+            wait_for_stop_signal()?;
+            // Stops the server and removes a merchant directory it created itself.
+            sb.shutdown();
             Ok(())
         }
         Command::Demo { mode, users } => {
@@ -335,4 +337,29 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Blocks until Ctrl-C (SIGINT) or, on Unix, SIGTERM arrives.
+fn wait_for_stop_signal() -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot wait for signals: {e}"))?;
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .map_err(|e| format!("cannot wait for SIGTERM: {e}"))?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r.map_err(|e| format!("cannot wait for Ctrl-C: {e}")),
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
+        }
+    })
 }

@@ -252,3 +252,44 @@ fn verify_and_decrypt_a_real_notification() {
     let key = std::fs::read_to_string(sb.merchant_dir().join(&m.apiv3_key_file)).unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains(key.trim()));
 }
+
+/// `sandbox` stops cleanly on SIGTERM and removes the merchant directory it created itself.
+#[cfg(unix)]
+#[test]
+fn sandbox_command_stops_on_sigterm_and_cleans_up() {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(["sandbox", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut dir = None;
+    for line in BufReader::new(stdout).lines().take(20) {
+        let line = line.unwrap();
+        if let Some(d) = line.strip_prefix("merchant files: ") {
+            dir = Some(std::path::PathBuf::from(d.trim()));
+            break;
+        }
+    }
+    let dir = dir.expect("the sandbox prints where its merchant files are");
+    assert!(dir.join("merchant.json").is_file());
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "sandbox did not stop on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(!dir.exists(), "{} was left behind", dir.display());
+}
