@@ -168,6 +168,7 @@ fn run(cli: Cli) -> Result<(), String> {
             rate_limit,
             bills_anytime,
         } => {
+            let signals = StopSignals::install()?;
             let sb = Sandbox::start(SandboxConfig {
                 port,
                 merchant_dir: dir,
@@ -179,16 +180,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 ..SandboxConfig::default()
             })
             .map_err(|e| e.to_string())?;
-            println!("wechatpay sandbox listening on {}", sb.base_url());
-            println!(
+            say(format_args!("wechatpay sandbox listening on {}", sb.base_url()));
+            say(format_args!(
                 "mode: {mode:?}; merchant {} (appid {})",
                 sb.merchant().mchid,
                 sb.merchant().appid
-            );
-            println!("merchant files: {}", sb.merchant_dir().display());
-            println!("client config:  {}", sb.merchant_config_path().display());
-            println!("press Ctrl-C to stop");
-            wait_for_stop_signal()?;
+            ));
+            say(format_args!("merchant files: {}", sb.merchant_dir().display()));
+            say(format_args!("client config:  {}", sb.merchant_config_path().display()));
+            say(format_args!("press Ctrl-C to stop"));
+            signals.wait()?;
             // Stops the server and removes a merchant directory it created itself.
             sb.shutdown();
             Ok(())
@@ -339,27 +340,61 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-/// Blocks until Ctrl-C (SIGINT) or, on Unix, SIGTERM arrives.
-fn wait_for_stop_signal() -> Result<(), String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot wait for signals: {e}"))?;
-    rt.block_on(async {
+/// Ctrl-C / SIGTERM handlers, installed before the sandbox starts so an early signal is not lost.
+struct StopSignals {
+    rt: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    streams: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+}
+
+impl StopSignals {
+    /// Registers the handlers.
+    fn install() -> Result<Self, String> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot wait for signals: {e}"))?;
+        #[cfg(unix)]
+        let streams = {
+            use tokio::signal::unix::{SignalKind, signal};
+            let _guard = rt.enter();
+            let int = signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+            let term = signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
+            (int, term)
+        };
+        Ok(Self {
+            rt,
+            #[cfg(unix)]
+            streams,
+        })
+    }
+
+    /// Blocks until Ctrl-C (SIGINT) or, on Unix, SIGTERM arrives.
+    fn wait(self) -> Result<(), String> {
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .map_err(|e| format!("cannot wait for SIGTERM: {e}"))?;
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => r.map_err(|e| format!("cannot wait for Ctrl-C: {e}")),
-                _ = term.recv() => Ok(()),
-            }
+            let (mut int, mut term) = self.streams;
+            self.rt.block_on(async {
+                tokio::select! {
+                    _ = int.recv() => {},
+                    _ = term.recv() => {},
+                }
+            });
+            Ok(())
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c()
-                .await
+            self.rt
+                .block_on(tokio::signal::ctrl_c())
                 .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
         }
-    })
+    }
+}
+
+/// Prints a line; a closed stdout (e.g. a reader that went away) is not an error worth dying for.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }

@@ -263,12 +263,14 @@ fn sandbox_command_stops_on_sigterm_and_cleans_up() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut dir = None;
-    for line in BufReader::new(stdout).lines().take(20) {
+    for line in lines.by_ref().take(20) {
         let line = line.unwrap();
         if let Some(d) = line.strip_prefix("merchant files: ") {
             dir = Some(std::path::PathBuf::from(d.trim()));
+        }
+        if line.starts_with("press Ctrl-C") {
             break;
         }
     }
