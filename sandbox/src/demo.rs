@@ -16,10 +16,11 @@ use wechatpay_coupons::favor::models::{
 };
 use wechatpay_coupons::favor::ops::{FavorErrorKind, Operation};
 use wechatpay_coupons::favor::validation::{ValidationPolicy, Violation};
-use wechatpay_coupons::{Client, HttpResponse};
+use wechatpay_coupons::{Client, Clock, HttpResponse, SystemClock};
 
 use crate::http_client::{agent, sandbox_get, sandbox_post, send};
 use crate::receiver::Receiver;
+use crate::util::RunningClock;
 use crate::{Sandbox, SandboxConfig, SigningMode, merchant};
 
 /// Demo settings.
@@ -29,6 +30,9 @@ pub struct DemoOptions {
     pub mode: SigningMode,
     /// Number of users who receive a coupon.
     pub users: usize,
+    /// Unix time at which the sandbox's and the client's clocks start (None: the system clock).
+    /// Tests use it to run the demo at chosen hours of the day.
+    pub start_time: Option<i64>,
 }
 
 impl Default for DemoOptions {
@@ -36,6 +40,7 @@ impl Default for DemoOptions {
         Self {
             mode: SigningMode::PublicKey,
             users: 3,
+            start_time: None,
         }
     }
 }
@@ -137,8 +142,13 @@ const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRwechatpay-coupons sandbox log
 /// Runs the campaign, printing each step to `out`. Any failure stops the demo with an error.
 pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, String> {
     let started = Instant::now();
+    let clock: Arc<dyn Clock> = match opts.start_time {
+        Some(t) => Arc::new(RunningClock::starting_at(t)),
+        None => Arc::new(SystemClock),
+    };
     let config = SandboxConfig {
         mode: opts.mode,
+        clock: clock.clone(),
         retry_schedule: vec![Duration::from_millis(200); 8],
         ..SandboxConfig::default()
     };
@@ -151,6 +161,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     let client = Arc::new(
         merchant::client_builder(sandbox.merchant_dir(), trust_pub, trust_cert)
             .map_err(|e| e.to_string())?
+            .clock(clock)
             .build()
             .map_err(|e| e.to_string())?,
     );
@@ -189,12 +200,13 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     cx.step("upload merchant logo", &logo);
 
     let now = client.now();
+    let end = now + 7 * 86_400;
     let create = CreateStockRequest {
         stock_name: "沙盒满25减1".into(),
         comment: Some("wechatpay-coupons demo".into()),
         belong_merchant: mchid.clone(),
         available_begin_time: crate::util::rfc3339(now),
-        available_end_time: crate::util::rfc3339(now + 7 * 86_400),
+        available_end_time: crate::util::rfc3339(end),
         stock_use_rule: StockRule {
             max_coupons: Some(100),
             max_amount: Some(10_000),
@@ -390,19 +402,28 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         &format!("coupon {coupon0} USED in {transaction}, {attempts} delivery attempt(s)"),
     );
 
+    // Bills exist from 10:00 (UTC+8) of the day after the stock ends; move the business clock a
+    // minute past that, from wherever it is now (the distance depends on the hour of the day).
+    let (_, clock_now) = sandbox_get(&cx.agent, &format!("{base}/sandbox/clock"))?;
+    let business_now = clock_now["now"]
+        .as_i64()
+        .ok_or_else(|| format!("/sandbox/clock answered without a time: {clock_now}"))?;
+    let bills_from = crate::util::next_day_10am(end);
+    let advance = (bills_from + 60 - business_now).max(0);
     let (_, clock) = sandbox_post(
         &cx.agent,
         &format!("{base}/sandbox/clock/advance"),
-        &json!({"seconds": 8 * 86_400}),
+        &json!({ "seconds": advance }),
     )?;
     let stock = cx.call(&get_stock)?;
     if stock.status != StockStatus::Stoped {
         return Err(format!("stock is {} after its end, expected stoped", stock.status));
     }
     cx.step(
-        "advance sandbox clock 8 days",
+        "advance sandbox clock past bill time",
         &format!(
-            "now {}, stock status {}",
+            "+{:.1} days, now {}, stock status {}",
+            advance as f64 / 86_400.0,
             clock["now_rfc3339"].as_str().unwrap_or("?"),
             stock.status
         ),

@@ -59,6 +59,10 @@ enum Command {
         /// Number of users who receive a coupon.
         #[arg(long, default_value_t = 3)]
         users: usize,
+        /// Start the sandbox's and the client's clocks at this RFC 3339 time instead of now
+        /// (for example `2026-12-05T00:30:00+08:00`); they then run forward in real time.
+        #[arg(long, value_name = "RFC3339")]
+        start_time: Option<String>,
     },
     /// Print the message to sign and the Authorization header of a request.
     Sign {
@@ -194,8 +198,22 @@ fn run(cli: Cli) -> Result<(), String> {
             sb.shutdown();
             Ok(())
         }
-        Command::Demo { mode, users } => {
-            let opts = wechatpay_sandbox::demo::DemoOptions { mode, users };
+        Command::Demo {
+            mode,
+            users,
+            start_time,
+        } => {
+            let start_time = match start_time {
+                None => None,
+                Some(s) => Some(wechatpay_sandbox::util::parse_rfc3339(&s).ok_or_else(|| {
+                    format!("--start-time: expected an RFC 3339 time such as 2026-12-05T00:30:00+08:00, got {s:?}")
+                })?),
+            };
+            let opts = wechatpay_sandbox::demo::DemoOptions {
+                mode,
+                users,
+                start_time,
+            };
             let mut out = std::io::stdout();
             wechatpay_sandbox::demo::run(&opts, &mut out)
                 .map(|_| ())

@@ -125,6 +125,31 @@ pub fn next_day_10am(t: i64) -> i64 {
     (cst_day(t) + 1) * 86_400 - 8 * 3600 + 10 * 3600
 }
 
+/// A clock that starts at an injected Unix time and then runs forward with the monotonic clock:
+/// the demo and the tests run "at" any hour of the day without reading the wall clock.
+#[derive(Debug, Clone, Copy)]
+pub struct RunningClock {
+    start: i64,
+    at: std::time::Instant,
+}
+
+impl RunningClock {
+    /// A clock that reads `start` now and advances one second per real second.
+    pub fn starting_at(start: i64) -> Self {
+        Self {
+            start,
+            at: std::time::Instant::now(),
+        }
+    }
+}
+
+impl wechatpay_coupons::Clock for RunningClock {
+    fn now(&self) -> i64 {
+        let elapsed = i64::try_from(self.at.elapsed().as_secs()).unwrap_or(i64::MAX);
+        self.start.saturating_add(elapsed)
+    }
+}
+
 /// Percent-decodes a query component (`+` stays `+`: WeChat Pay wants `%2B`).
 pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();

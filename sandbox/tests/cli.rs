@@ -295,3 +295,21 @@ fn sandbox_command_stops_on_sigterm_and_cleans_up() {
     assert!(status.success(), "{status}");
     assert!(!dir.exists(), "{} was left behind", dir.display());
 }
+
+#[test]
+fn demo_takes_an_injected_start_time() {
+    let out = bin()
+        .args(["demo", "--users", "1", "--start-time", "2026-12-05T00:30:00+08:00"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("now 2026-12-13T10:01"), "{stdout}");
+    let bad = bin().args(["demo", "--start-time", "yesterday"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--start-time: expected an RFC 3339 time"));
+}

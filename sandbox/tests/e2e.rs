@@ -9,19 +9,34 @@ use serde_json::{Value, json};
 use wechatpay_coupons::{Client, Error, HttpResponse, Method, VerifyError};
 use wechatpay_sandbox::http_client::{agent, sandbox_get, sandbox_post, send};
 use wechatpay_sandbox::receiver::Receiver;
-use wechatpay_sandbox::util::rfc3339;
+use wechatpay_sandbox::util::{RunningClock, parse_rfc3339, rfc3339};
 use wechatpay_sandbox::{Sandbox, SandboxConfig, SandboxHandle, SigningMode, merchant};
 
-fn start(config: SandboxConfig) -> (SandboxHandle, Client) {
+/// Every sandbox here starts its clock at 09:59:30 Beijing time, half a minute before the bill
+/// hour and the edge of a day, whatever the machine's clock says; the client shares the clock.
+const START: &str = "2026-12-05T09:59:30+08:00";
+
+fn clock() -> Arc<RunningClock> {
+    Arc::new(RunningClock::starting_at(parse_rfc3339(START).unwrap()))
+}
+
+/// A client of the sandbox in `dir` on the tests' clock.
+fn builder(
+    dir: &std::path::Path,
+    trust_public_key: bool,
+    trust_platform_cert: bool,
+) -> Result<wechatpay_coupons::ClientBuilder, wechatpay_sandbox::SandboxError> {
+    Ok(merchant::client_builder(dir, trust_public_key, trust_platform_cert)?.clock(clock()))
+}
+
+fn start(mut config: SandboxConfig) -> (SandboxHandle, Client) {
     let trust = (
         config.mode != SigningMode::Certificate,
         config.mode == SigningMode::Migration,
     );
+    config.clock = clock();
     let sb = Sandbox::start(config).unwrap();
-    let client = merchant::client_builder(sb.merchant_dir(), trust.0, trust.1)
-        .unwrap()
-        .build()
-        .unwrap();
+    let client = builder(sb.merchant_dir(), trust.0, trust.1).unwrap().build().unwrap();
     (sb, client)
 }
 
@@ -582,7 +597,7 @@ fn signing_modes() {
         (m.wechatpay_public_key_id.clone(), m.wechatpay_public_key_id.clone()),
         (m.platform_serial.clone(), m.platform_serial.clone()),
     ] {
-        let c = merchant::client_builder(sb3.merchant_dir(), true, true)
+        let c = builder(sb3.merchant_dir(), true, true)
             .unwrap()
             .serial_policy(wechatpay_coupons::SerialPolicy::Fixed(serial))
             .build()
@@ -600,7 +615,7 @@ fn signing_modes() {
         assert_eq!(c.parse_response(&r).unwrap().key_id, want);
     }
     // An unknown Wechatpay-Serial is refused.
-    let c = merchant::client_builder(sb3.merchant_dir(), true, true)
+    let c = builder(sb3.merchant_dir(), true, true)
         .unwrap()
         .serial_policy(wechatpay_coupons::SerialPolicy::Fixed("PUB_KEY_ID_123".into()))
         .build()
@@ -845,18 +860,27 @@ fn server_applies_the_core_validation_rules() {
 
 #[test]
 fn temporary_merchant_dir_is_removed_and_given_dir_kept() {
-    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let sb = Sandbox::start(SandboxConfig {
+        clock: clock(),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
     let dir = sb.merchant_dir().to_path_buf();
     assert!(dir.join("merchant.json").exists());
     drop(sb);
     assert!(!dir.exists(), "{} left behind", dir.display());
-    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let sb = Sandbox::start(SandboxConfig {
+        clock: clock(),
+        ..SandboxConfig::default()
+    })
+    .unwrap();
     let dir = sb.merchant_dir().to_path_buf();
     sb.shutdown();
     assert!(!dir.exists(), "{} left behind after shutdown", dir.display());
     // A directory the caller names is the caller's: kept, and loaded again next time.
     let own = std::env::temp_dir().join(format!("wcp-e2e-own-{}", std::process::id()));
     let sb = Sandbox::start(SandboxConfig {
+        clock: clock(),
         merchant_dir: Some(own.clone()),
         ..SandboxConfig::default()
     })
@@ -865,6 +889,7 @@ fn temporary_merchant_dir_is_removed_and_given_dir_kept() {
     drop(sb);
     assert!(own.join("merchant.json").exists());
     let sb = Sandbox::start(SandboxConfig {
+        clock: clock(),
         merchant_dir: Some(own.clone()),
         ..SandboxConfig::default()
     })
