@@ -15,7 +15,7 @@ use crate::http::{Headers, HttpRequest, HttpResponse, Method, split_url};
 use crate::keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey, wechatpay_public_key};
 use crate::media::{IMAGE_UPLOAD_PATH, ImageUploadResponse, build_multipart};
 use crate::notify::{Notification, NotificationEnvelope};
-use crate::sign::{SignedMessage, Signer, sign_message};
+use crate::sign::{SignedMessage, Signer, SizedSigner, sign_message};
 use crate::verify::{DEFAULT_MAX_SKEW, KeyStore, Verified, verify_message};
 
 /// Primary API host.
@@ -163,10 +163,15 @@ impl ClientBuilder {
             }
             .into());
         }
-        split_url(&format!("{}/", self.base_url)).map_err(|_| InputError::Invalid {
-            field: "base_url".into(),
-            expected: "an http(s):// origin such as https://api.mch.weixin.qq.com".into(),
-        })?;
+        check_origin("base_url", &self.base_url)?;
+        // A custom signer next to the private key must produce signatures of that key's length.
+        let signer: Arc<dyn Signer> = match (&self.merchant_key, signer.signature_len()) {
+            (Some(key), None) => Arc::new(SizedSigner {
+                signer,
+                len: key.bits().div_ceil(8),
+            }),
+            _ => signer,
+        };
         Ok(Client {
             mchid: self.mchid,
             merchant_serial: self.merchant_serial,
@@ -347,7 +352,7 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedMessage> {
         let (_, target) = split_url(url)?;
-        Ok(sign_message(
+        sign_message(
             self.signer.as_ref(),
             &self.mchid,
             &self.merchant_serial,
@@ -356,7 +361,7 @@ impl Client {
             timestamp,
             nonce,
             signed_body,
-        )?)
+        )
     }
 
     /// Builds a signed request to `path_and_query` (already percent-encoded) under the base URL.
@@ -408,7 +413,11 @@ impl Client {
     pub fn resign(&self, request: &HttpRequest, new_base_url: Option<&str>) -> Result<HttpRequest> {
         let (origin, target) = split_url(&request.url)?;
         let url = match new_base_url {
-            Some(b) => format!("{}{}", b.trim_end_matches('/'), target),
+            Some(b) => {
+                let b = b.trim_end_matches('/');
+                check_origin("new_base_url", b)?;
+                format!("{b}{target}")
+            }
             None => format!("{origin}{target}"),
         };
         let meta = if target.starts_with(IMAGE_UPLOAD_PATH) {
@@ -599,6 +608,22 @@ impl Client {
     /// Verifies and decodes the image-upload response.
     pub fn parse_image_upload_response(&self, response: &HttpResponse) -> Result<ImageUploadResponse> {
         Ok(self.parse_response(response)?.json("image upload response")?)
+    }
+}
+
+/// Refuses a base URL that is not a bare `http(s)://host[:port]` origin (a trailing `/` was
+/// already removed): a path or query would silently change every request target.
+fn check_origin(field: &str, base: &str) -> Result<(), InputError> {
+    let invalid = || InputError::Invalid {
+        field: field.to_owned(),
+        expected: format!(
+            "an http(s):// origin such as https://api.mch.weixin.qq.com, without path, query or fragment; got {:?}",
+            crate::error::echo(base)
+        ),
+    };
+    match split_url(&format!("{base}/")) {
+        Ok((_, "/")) if !base.contains('@') => Ok(()),
+        _ => Err(invalid()),
     }
 }
 

@@ -90,22 +90,40 @@ pub fn random_string(len: usize) -> Result<String, CryptoError> {
     Ok(out)
 }
 
-/// Returns the given nonces in turn, then repeats the last one (tests).
+/// Returns the given nonces in turn, each once (tests, reproducible signatures).
+///
+/// When the list is used up, [`NonceSource::nonce`] fails with
+/// [`CryptoError::Operation`] instead of repeating a value: a repeated nonce is a replay.
+/// [`FixedNonce::repeating`] is the one exception, for tests that compare many requests with
+/// one expected `Authorization` header.
 #[derive(Debug)]
 pub struct FixedNonce {
     values: Vec<String>,
+    repeat: bool,
     next: Mutex<usize>,
 }
 
 impl FixedNonce {
-    /// Always the same nonce.
+    /// This nonce for one request; the next request fails.
     pub fn new(nonce: impl Into<String>) -> Self {
         Self::sequence(vec![nonce.into()])
     }
-    /// These nonces in order; the last repeats.
+
+    /// These nonces in order, each once; after the last one, requests fail.
     pub fn sequence(values: Vec<String>) -> Self {
         Self {
             values,
+            repeat: false,
+            next: Mutex::new(0),
+        }
+    }
+
+    /// The same nonce for every request. **Tests only**: reusing a nonce in production makes
+    /// requests replayable; WeChat Pay may refuse them.
+    pub fn repeating(nonce: impl Into<String>) -> Self {
+        Self {
+            values: vec![nonce.into()],
+            repeat: true,
             next: Mutex::new(0),
         }
     }
@@ -117,13 +135,15 @@ impl NonceSource for FixedNonce {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        let v = self
-            .values
-            .get(*i)
-            .or_else(|| self.values.last())
-            .cloned()
-            .ok_or(CryptoError::Operation("FixedNonce has no values"))?;
-        *i += 1;
+        let v = if self.repeat {
+            self.values.first()
+        } else {
+            self.values.get(*i)
+        };
+        let v = v.cloned().ok_or(CryptoError::Operation(
+            "FixedNonce is used up: each fixed nonce is used once (use FixedNonce::repeating in tests that need one nonce for every request)",
+        ))?;
+        *i = i.saturating_add(1);
         Ok(v)
     }
 }
@@ -163,6 +183,22 @@ mod tests {
         let n = FixedNonce::sequence(vec!["a".into(), "b".into()]);
         assert_eq!(n.nonce().unwrap(), "a");
         assert_eq!(n.nonce().unwrap(), "b");
+    }
+
+    #[test]
+    fn fixed_nonce_list_does_not_repeat_its_last_value() {
+        let n = FixedNonce::sequence(vec!["a".into(), "b".into()]);
+        assert_eq!(n.nonce().unwrap(), "a");
         assert_eq!(n.nonce().unwrap(), "b");
+        let err = n.nonce().unwrap_err();
+        assert!(err.to_string().contains("used up"), "{err}");
+        let one = FixedNonce::new("x");
+        assert_eq!(one.nonce().unwrap(), "x");
+        assert!(one.nonce().is_err(), "a single fixed nonce is used once");
+        let r = FixedNonce::repeating("r");
+        assert_eq!(
+            (r.nonce().unwrap(), r.nonce().unwrap()),
+            ("r".to_owned(), "r".to_owned())
+        );
     }
 }

@@ -4,13 +4,62 @@
 //! material, the APIv3 key or decrypted plaintext. Raw bodies of failed responses are kept on
 //! the error value ([`ApiError::body`], [`DecodeError::body`]) but are not part of the message.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// Most characters of an outside value that an error message repeats.
+pub const ECHO_MAX_CHARS: usize = 64;
+
+/// An outside value as error messages repeat it: unchanged up to [`ECHO_MAX_CHARS`] characters,
+/// else its first 64 characters, `…` and its full length, e.g. `AAAA…… (10485760 bytes)`.
+///
+/// Every core error that repeats a value passes it through here, so an attacker's 10 MB header
+/// never becomes a 10 MB message. Applying it twice gives the same text.
+pub fn echo(value: &str) -> Cow<'_, str> {
+    echo_at_most(value, ECHO_MAX_CHARS)
+}
+
+/// Most characters of an explanation that embeds outside text (a parser's reason, a signer's
+/// own error message) before [`echo_text`] cuts it.
+pub const ECHO_TEXT_MAX_CHARS: usize = 512;
+
+/// [`echo`] for explanations that may embed outside text: cut after
+/// [`ECHO_TEXT_MAX_CHARS`] characters instead of 64.
+pub fn echo_text(value: &str) -> Cow<'_, str> {
+    echo_at_most(value, ECHO_TEXT_MAX_CHARS)
+}
+
+fn echo_at_most(value: &str, max: usize) -> Cow<'_, str> {
+    let Some((cut, _)) = value.char_indices().nth(max) else {
+        return Cow::Borrowed(value);
+    };
+    if is_echoed(&value[cut..]) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(format!("{}… ({} bytes)", &value[..cut], value.len()))
+}
+
+/// Whether `rest` is exactly the note [`echo`] appends: `… (<digits> bytes)`.
+fn is_echoed(rest: &str) -> bool {
+    rest.strip_prefix("… (")
+        .and_then(|r| r.strip_suffix(" bytes)"))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// [`echo`] over a list of values, comma-separated, at most 16 of them.
+fn echo_list(values: &[String]) -> String {
+    let mut out: Vec<Cow<'_, str>> = values.iter().take(16).map(|v| echo(v)).collect();
+    if values.len() > 16 {
+        out.push(Cow::Owned(format!("… {} more", values.len() - 16)));
+    }
+    out.join(", ")
+}
 
 /// Failure inside a cryptographic primitive.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
     /// The crypto library rejected a key (its reason is given).
-    #[error("the crypto library rejected the key: {0}")]
+    #[error("the crypto library rejected the key: {}", echo_text(.0))]
     Key(String),
     /// A primitive failed for a reason it does not disclose.
     #[error("{0}")]
@@ -30,7 +79,7 @@ pub enum CryptoError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The text is not PEM.
-    #[error("{what}: not a PEM document ({reason})")]
+    #[error("{what}: not a PEM document ({})", echo_text(reason))]
     NotPem {
         /// What was being loaded.
         what: &'static str,
@@ -38,7 +87,7 @@ pub enum KeyError {
         reason: String,
     },
     /// A PEM document of another kind was given.
-    #[error("{what}: expected {expected}, found a PEM \"{found}\" block")]
+    #[error("{what}: expected {expected}, found a PEM \"{}\" block", echo(found))]
     WrongPemKind {
         /// What was being loaded.
         what: &'static str,
@@ -56,7 +105,7 @@ pub enum KeyError {
         what: &'static str,
     },
     /// The key is not an RSA key.
-    #[error("{what}: not an RSA key (algorithm {algorithm})")]
+    #[error("{what}: not an RSA key (algorithm {})", echo(algorithm))]
     NotRsa {
         /// What was being loaded.
         what: &'static str,
@@ -72,7 +121,7 @@ pub enum KeyError {
         bits: usize,
     },
     /// The DER structure inside the PEM is invalid.
-    #[error("{what}: malformed key or certificate ({reason})")]
+    #[error("{what}: malformed key or certificate ({})", echo_text(reason))]
     Malformed {
         /// What was being loaded.
         what: &'static str,
@@ -86,13 +135,16 @@ pub enum KeyError {
         len: usize,
     },
     /// A WeChat Pay public key id without the `PUB_KEY_ID_` prefix and digits.
-    #[error("public key id {value:?}: expected \"PUB_KEY_ID_\" followed by decimal digits")]
+    #[error(
+        "public key id {:?}: expected \"PUB_KEY_ID_\" followed by decimal digits",
+        echo(value)
+    )]
     InvalidPublicKeyId {
         /// The id given.
         value: String,
     },
     /// A certificate serial that is not hexadecimal.
-    #[error("serial {value:?}: expected a hexadecimal certificate serial number")]
+    #[error("serial {:?}: expected a hexadecimal certificate serial number", echo(value))]
     InvalidSerial {
         /// The serial given.
         value: String,
@@ -111,7 +163,7 @@ pub enum KeyError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
     /// A field has an invalid value.
-    #[error("{field}: {expected}")]
+    #[error("{}: {}", echo(field), echo_text(expected))]
     Invalid {
         /// Field or argument name.
         field: String,
@@ -119,7 +171,11 @@ pub enum InputError {
         expected: String,
     },
     /// An image of a format WeChat Pay does not accept.
-    #[error("image {filename:?}: {reason}; accepted formats are JPG, BMP and PNG")]
+    #[error(
+        "image {:?}: {}; accepted formats are JPG, BMP and PNG",
+        echo(filename),
+        echo_text(reason)
+    )]
     UnsupportedImage {
         /// File name given.
         filename: String,
@@ -175,7 +231,7 @@ pub enum VerifyError {
         max_skew: u64,
     },
     /// No trusted key has this serial / id.
-    #[error("Wechatpay-Serial {serial:?} names no trusted key; held: [{}]{hint}", known.join(", "), hint = if serial.starts_with("PUB_KEY_ID_") { "" } else { " — in certificate mode, download /v3/certificates and retry" })]
+    #[error("Wechatpay-Serial {:?} names no trusted key; held: [{}]{hint}", echo(serial), echo_list(known), hint = if serial.starts_with("PUB_KEY_ID_") { "" } else { " — in certificate mode, download /v3/certificates and retry" })]
     UnknownSerial {
         /// The serial or key id in the message.
         serial: String,
@@ -183,7 +239,10 @@ pub enum VerifyError {
         known: Vec<String>,
     },
     /// The key named by the serial is outside its validity window.
-    #[error("platform certificate {serial} is not valid at {now} (valid {not_before}..{not_after})")]
+    #[error(
+        "platform certificate {} is not valid at {now} (valid {not_before}..{not_after})",
+        echo(serial)
+    )]
     CertificateNotValid {
         /// Certificate serial.
         serial: String,
@@ -196,14 +255,18 @@ pub enum VerifyError {
     },
     /// The signature does not match the message.
     #[error(
-        "signature does not verify with key {key_id}: the body or headers were changed (was the raw body re-serialised?)"
+        "signature does not verify with key {}: the body or headers were changed (was the raw body re-serialised?)",
+        echo(key_id)
     )]
     BadSignature {
         /// The key tried.
         key_id: String,
     },
     /// A `Wechatpay-Signature-Type` other than `WECHATPAY2-SHA256-RSA2048`.
-    #[error("Wechatpay-Signature-Type {value:?} is not supported (expected WECHATPAY2-SHA256-RSA2048)")]
+    #[error(
+        "Wechatpay-Signature-Type {:?} is not supported (expected WECHATPAY2-SHA256-RSA2048)",
+        echo(value)
+    )]
     UnsupportedSignatureType {
         /// The value given.
         value: String,
@@ -214,7 +277,10 @@ pub enum VerifyError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecryptError {
     /// `algorithm` other than `AEAD_AES_256_GCM`.
-    #[error("resource.algorithm {algorithm:?} is not supported (expected AEAD_AES_256_GCM)")]
+    #[error(
+        "resource.algorithm {:?} is not supported (expected AEAD_AES_256_GCM)",
+        echo(algorithm)
+    )]
     UnsupportedAlgorithm {
         /// The algorithm given.
         algorithm: String,
@@ -331,20 +397,20 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "WeChat Pay answered HTTP {}", self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", echo(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", echo_text(message))?;
         }
         if let Some(detail) = &self.detail {
             let s = |k: &str| detail.get(k).map(|v| v.to_string());
             if let Some(field) = s("field") {
-                write!(f, " (field {field}")?;
+                write!(f, " (field {}", echo(&field))?;
                 if let Some(loc) = s("location") {
-                    write!(f, " in {loc}")?;
+                    write!(f, " in {}", echo(&loc))?;
                 }
                 if let Some(issue) = s("issue") {
-                    write!(f, ": {issue}")?;
+                    write!(f, ": {}", echo_text(&issue))?;
                 }
                 write!(f, ")")?;
             }
@@ -353,7 +419,7 @@ impl fmt::Display for ApiError {
             write!(f, " with a non-JSON body of {} bytes", self.body.len())?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " [Request-ID {id}]")?;
+            write!(f, " [Request-ID {}]", echo(id))?;
         }
         Ok(())
     }
@@ -363,7 +429,7 @@ impl std::error::Error for ApiError {}
 
 /// A verified body that does not have the expected shape.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error("could not decode {what}: {reason}")]
+#[error("could not decode {}: {}", echo(what), echo_text(reason))]
 pub struct DecodeError {
     /// What was being decoded.
     pub what: String,
@@ -385,7 +451,7 @@ impl fmt::Debug for DecodeError {
 
 /// A custom [`crate::Signer`] failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the request signer failed: {0}")]
+#[error("the request signer failed: {}", echo_text(.0))]
 pub struct SignerError(pub String);
 
 /// Every error the core returns.
@@ -463,3 +529,22 @@ impl Error {
 
 /// Result with the core's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echo_keeps_short_values_and_cuts_long_ones_once() {
+        assert_eq!(echo("ABC"), "ABC");
+        let exact = "x".repeat(ECHO_MAX_CHARS);
+        assert_eq!(echo(&exact), exact.as_str());
+        let long = "微".repeat(100);
+        let cut = echo(&long);
+        assert_eq!(cut, format!("{}… (300 bytes)", "微".repeat(64)));
+        assert_eq!(echo(&cut), cut, "idempotent");
+        assert!(echo_text(&"y".repeat(10_000)).ends_with("… (10000 bytes)"));
+        let many: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+        assert!(echo_list(&many).ends_with("… 4 more"));
+    }
+}

@@ -18,6 +18,14 @@ impl Headers {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of `name` (compared case-insensitively), in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Replaces every value of `name` with `value` (keeps the first position).
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         let name = name.into();

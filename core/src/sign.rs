@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::SignerError;
+use crate::error::{Error, InputError, SignerError, echo};
 use crate::http::Method;
 use crate::keys::MerchantPrivateKey;
 
@@ -19,11 +19,27 @@ pub const AUTH_SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
 pub trait Signer: Send + Sync {
     /// Signs `message`, returning the raw signature bytes.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError>;
+
+    /// Length in bytes of this signer's signatures (its RSA modulus length), when it knows it.
+    ///
+    /// [`sign_message`] refuses a signature of any other length. With `None` (the default) it
+    /// accepts only the lengths of RSA-2048, -3072 and -4096 signatures ([`RSA_SIGNATURE_LENS`]).
+    fn signature_len(&self) -> Option<usize> {
+        None
+    }
 }
+
+/// Signature lengths accepted from a [`Signer`] that does not state its own: 256, 384 and 512
+/// bytes (RSA-2048, RSA-3072, RSA-4096).
+pub const RSA_SIGNATURE_LENS: [usize; 3] = [256, 384, 512];
 
 impl Signer for MerchantPrivateKey {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
         MerchantPrivateKey::sign(self, message).map_err(|e| SignerError(e.to_string()))
+    }
+
+    fn signature_len(&self) -> Option<usize> {
+        Some(self.bits().div_ceil(8))
     }
 }
 
@@ -36,6 +52,25 @@ where
 {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
         (self.0)(message)
+    }
+}
+
+/// A [`Signer`] whose signatures must be `len` bytes long: states the RSA modulus length for a
+/// signer that cannot state it itself (e.g. an HSM whose key size is configured elsewhere).
+pub struct SizedSigner {
+    /// The signer.
+    pub signer: std::sync::Arc<dyn Signer>,
+    /// Expected signature length in bytes (256 for RSA-2048).
+    pub len: usize,
+}
+
+impl Signer for SizedSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
+        self.signer.sign(message)
+    }
+
+    fn signature_len(&self) -> Option<usize> {
+        Some(self.len)
     }
 }
 
@@ -82,6 +117,11 @@ pub struct SignedMessage {
 }
 
 /// Signs a request's message and builds its `Authorization` header.
+///
+/// Every value that goes into the header or the message is checked first
+/// ([`check_authorization_values`]), so no caller (client, CLI, bindings) can inject header
+/// parameters or lines; the signer's output must have an RSA signature's length
+/// ([`Signer::signature_len`]).
 #[allow(clippy::too_many_arguments)]
 pub fn sign_message(
     signer: &dyn Signer,
@@ -92,15 +132,88 @@ pub fn sign_message(
     timestamp: i64,
     nonce: &str,
     body: &[u8],
-) -> Result<SignedMessage, SignerError> {
+) -> Result<SignedMessage, Error> {
+    check_authorization_values(mchid, serial, target, timestamp, nonce)?;
     let message = request_message(method, target, timestamp, nonce, body);
-    let signature = B64.encode(signer.sign(&message)?);
+    let raw = signer.sign(&message)?;
+    check_signature_len(signer, raw.len())?;
+    let signature = B64.encode(raw);
     let authorization = authorization_header(mchid, nonce, timestamp, serial, &signature);
     Ok(SignedMessage {
         message,
         signature,
         authorization,
     })
+}
+
+/// Longest nonce accepted for signing, in characters.
+pub const MAX_NONCE_LEN: usize = 128;
+
+/// Checks the values [`sign_message`] writes into the `Authorization` header and the signed
+/// message; the error names the value's role (`mchid`, `serial_no`, `nonce`, `timestamp`, `url`):
+///
+/// - `mchid`: 1–32 decimal digits;
+/// - `serial_no`: 1–64 hexadecimal digits (the merchant API certificate serial);
+/// - `nonce`: 1–128 printable ASCII characters other than space, `"`, `\` and `,`;
+/// - `timestamp`: not negative;
+/// - `url` (the request target): starts with `/`; printable ASCII only (no space, CR, LF or other
+///   control character, nothing non-ASCII: percent-encode it); no `#`.
+pub fn check_authorization_values(
+    mchid: &str,
+    serial: &str,
+    target: &str,
+    timestamp: i64,
+    nonce: &str,
+) -> Result<(), InputError> {
+    let invalid = |field: &str, expected: &str, value: &str| InputError::Invalid {
+        field: field.to_owned(),
+        expected: format!("{expected}; got {:?}", echo(value)),
+    };
+    if mchid.is_empty() || mchid.len() > 32 || !mchid.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid("mchid", "the merchant id: 1 to 32 decimal digits", mchid));
+    }
+    if serial.is_empty() || serial.len() > 64 || !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid(
+            "serial_no",
+            "the merchant API certificate serial: 1 to 64 hexadecimal digits",
+            serial,
+        ));
+    }
+    let nonce_ok = |b: u8| b.is_ascii_graphic() && !matches!(b, b'"' | b'\\' | b',');
+    if nonce.is_empty() || nonce.len() > MAX_NONCE_LEN || !nonce.bytes().all(nonce_ok) {
+        return Err(invalid(
+            "nonce",
+            "1 to 128 printable ASCII characters without space, '\"', '\\' or ','",
+            nonce,
+        ));
+    }
+    if timestamp < 0 {
+        return Err(InputError::Invalid {
+            field: "timestamp".into(),
+            expected: format!("Unix time in seconds, not negative; got {timestamp}"),
+        });
+    }
+    if !target.starts_with('/') || !target.bytes().all(|b| b.is_ascii_graphic()) || target.contains('#') {
+        return Err(invalid(
+            "url",
+            "a request target starting with / in printable ASCII: no space, CR, LF or other control character, \
+             no #fragment; percent-encode anything else",
+            target,
+        ));
+    }
+    Ok(())
+}
+
+fn check_signature_len(signer: &dyn Signer, len: usize) -> Result<(), SignerError> {
+    match signer.signature_len() {
+        Some(expected) if len != expected => Err(SignerError(format!(
+            "it returned {len} bytes; an RSA signature with this key is {expected} bytes"
+        ))),
+        None if !RSA_SIGNATURE_LENS.contains(&len) => Err(SignerError(format!(
+            "it returned {len} bytes; an RSA signature is 256, 384 or 512 bytes (RSA-2048, -3072, -4096)"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Characters kept as-is: RFC 3986 unreserved (`A-Z a-z 0-9 - . _ ~`). Everything else,

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
 use crate::crypto::CryptoProvider;
-use crate::error::VerifyError;
+use crate::error::{VerifyError, echo};
 use crate::http::Headers;
 use crate::keys::{PUBLIC_KEY_ID_PREFIX, PlatformCertificate, PublicKey, normalize_serial};
 
@@ -90,7 +90,7 @@ impl KeyStore {
     /// Finds the key that `Wechatpay-Serial` names and checks it is usable at `now`.
     pub fn lookup(&self, serial: &str, now: i64) -> Result<&PublicKey, VerifyError> {
         let unknown = || VerifyError::UnknownSerial {
-            serial: serial.to_owned(),
+            serial: echo(serial).into_owned(),
             known: self.known_ids(),
         };
         if serial.starts_with(PUBLIC_KEY_ID_PREFIX) {
@@ -124,8 +124,10 @@ pub struct Verified {
 /// The signature headers of a message, checked for presence and shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureHeaders<'a> {
-    /// `Wechatpay-Timestamp`, parsed.
+    /// `Wechatpay-Timestamp`, parsed (for the clock-skew check).
     pub timestamp: i64,
+    /// `Wechatpay-Timestamp` as received (trimmed): the text the signature covers.
+    pub timestamp_text: &'a str,
     /// `Wechatpay-Nonce`.
     pub nonce: &'a str,
     /// `Wechatpay-Signature` (base64 text).
@@ -134,10 +136,35 @@ pub struct SignatureHeaders<'a> {
     pub serial: &'a str,
 }
 
+/// The headers [`SignatureHeaders::parse`] reads; each may appear more than once only with the
+/// same value.
+const SIGNATURE_HEADER_NAMES: [&str; 5] = [
+    "wechatpay-signature",
+    "wechatpay-timestamp",
+    "wechatpay-nonce",
+    "wechatpay-serial",
+    "wechatpay-signature-type",
+];
+
 impl<'a> SignatureHeaders<'a> {
     /// Reads the four headers (names case-insensitive). A probe signature is reported as
     /// [`VerifyError::Probe`] before anything else is judged.
+    ///
+    /// A header that appears more than once with different values (after trimming) is
+    /// [`VerifyError::MalformedHeader`]: which copy was signed cannot be known. Identical copies
+    /// (a proxy that repeats a header) are accepted.
     pub fn parse(headers: &'a Headers) -> Result<Self, VerifyError> {
+        for name in SIGNATURE_HEADER_NAMES {
+            let mut values = headers.get_all(name).map(str::trim);
+            if let Some(first) = values.next()
+                && values.any(|v| v != first)
+            {
+                return Err(VerifyError::MalformedHeader {
+                    name,
+                    expected: "a single value (the header appears more than once with different values)",
+                });
+            }
+        }
         let get = |name: &'static str| {
             headers
                 .get(name)
@@ -156,7 +183,9 @@ impl<'a> SignatureHeaders<'a> {
             && !t.trim().is_empty()
             && t.trim() != SIGNATURE_TYPE
         {
-            return Err(VerifyError::UnsupportedSignatureType { value: t.to_owned() });
+            return Err(VerifyError::UnsupportedSignatureType {
+                value: echo(t).into_owned(),
+            });
         }
         let timestamp = if ts_text.bytes().all(|b| b.is_ascii_digit()) {
             ts_text.parse::<i64>().ok()
@@ -167,8 +196,17 @@ impl<'a> SignatureHeaders<'a> {
             name: "wechatpay-timestamp",
             expected: "Unix time in seconds (decimal digits)",
         })?;
+        // A line break in the nonce would move bytes between the nonce and body lines of the
+        // signed message; no legitimate nonce has a control character.
+        if nonce.chars().any(char::is_control) {
+            return Err(VerifyError::MalformedHeader {
+                name: "wechatpay-nonce",
+                expected: "a random string without control characters (no CR, LF or other C0/C1 character)",
+            });
+        }
         Ok(Self {
             timestamp,
+            timestamp_text: ts_text,
             nonce,
             signature,
             serial,
@@ -203,7 +241,8 @@ pub fn verify_message(
         name: "wechatpay-signature",
         expected: "standard base64",
     })?;
-    let message = verify_message_bytes(h.timestamp, h.nonce, body);
+    // Over the timestamp text as received: `000<ts>` is not the message that was signed.
+    let message = crate::sign::lines(&[h.timestamp_text.as_bytes(), h.nonce.as_bytes(), body]);
     let bad = || VerifyError::BadSignature {
         key_id: key.id().to_owned(),
     };

@@ -97,7 +97,7 @@ fn run_sign_request(c: &Value) {
         .private_key_pem(key_file(s(c, "private_key")))
         .unwrap()
         .clock(Arc::new(FixedClock::new(c["timestamp"].as_i64().unwrap())))
-        .nonce_source(Arc::new(FixedNonce::new(s(c, "nonce"))))
+        .nonce_source(Arc::new(FixedNonce::repeating(s(c, "nonce"))))
         .build()
         .unwrap();
     let method = Method::parse(s(c, "method")).unwrap();
@@ -288,7 +288,7 @@ fn run_media(c: &Value) {
         .private_key_pem(key_file(s(c, "private_key")))
         .unwrap()
         .clock(Arc::new(FixedClock::new(ts)))
-        .nonce_source(Arc::new(FixedNonce::new(s(c, "nonce"))))
+        .nonce_source(Arc::new(FixedNonce::repeating(s(c, "nonce"))))
         .build()
         .unwrap();
     let bytes = match c.get("file_base64") {

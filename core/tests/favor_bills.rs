@@ -324,7 +324,7 @@ fn download_request_is_signed_and_not_re_encoded() {
         .private_key_pem(key)
         .unwrap()
         .clock(Arc::new(FixedClock::new(1_700_000_000)))
-        .nonce_source(Arc::new(FixedNonce::new("NONCE")))
+        .nonce_source(Arc::new(FixedNonce::repeating("NONCE")))
         .build()
         .unwrap();
     let dl = BillDownload {

@@ -42,7 +42,7 @@ fn client_at(now: i64) -> Client {
         .wechatpay_public_key(k["public_key_id"].as_str().unwrap(), read("wechatpay_pub_key.pem"))
         .unwrap()
         .clock(Arc::new(FixedClock::new(now)))
-        .nonce_source(Arc::new(FixedNonce::new(NONCE)))
+        .nonce_source(Arc::new(FixedNonce::repeating(NONCE)))
         .build()
         .unwrap()
 }
@@ -504,7 +504,7 @@ fn set_callback_refuses_http_unless_sandbox_loopback() {
         .unwrap()
         .allow_http_notify_url(true)
         .clock(Arc::new(FixedClock::new(NOW)))
-        .nonce_source(Arc::new(FixedNonce::new(NONCE)))
+        .nonce_source(Arc::new(FixedNonce::repeating(NONCE)))
         .build()
         .unwrap();
     for url in ["http://127.0.0.1:8080/notify", "http://localhost/n", "http://[::1]:9/n"] {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use wechatpay_coupons::favor::models::*;
 use wechatpay_coupons::favor::ops::Operation;
 use wechatpay_coupons::favor::validation::{Severity, ValidationPolicy, Violation};
-use wechatpay_coupons::{Client, Error, FixedClock, FixedNonce};
+use wechatpay_coupons::{Client, Error, FixedClock};
 
 const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
 /// 2026-01-01T00:00:00+08:00
@@ -20,7 +20,6 @@ fn client_with(allow_http: bool) -> Client {
         .private_key_pem(std::fs::read(format!("{KEYS}merchant_key.pem")).unwrap())
         .unwrap()
         .clock(Arc::new(FixedClock::new(NOW)))
-        .nonce_source(Arc::new(FixedNonce::new("N0NCE")))
         .allow_http_notify_url(allow_http)
         .build()
         .unwrap()

@@ -28,7 +28,9 @@ use super::models::{
     SetCallbackResponse, StartStockRequest, StartStockResponse, Stock, StockCollection, StockStringCollection,
     StopStockRequest, StopStockResponse, UseFlowRequest,
 };
-use super::validation::{Validate, ValidationContext, ValidationPolicy, Violation, check_sent_values};
+use super::validation::{
+    Validate, ValidationContext, ValidationPolicy, Violation, check_path_params, check_sent_values,
+};
 use crate::client::Client;
 use crate::error::{ApiError, DecodeError, Error, InputError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -423,6 +425,8 @@ impl Client {
             .collect();
         let extra = check_sent_values(&params, body_value.as_ref(), &violations);
         violations.extend(extra);
+        let segments: Vec<(&str, &str)> = path_params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        violations.extend(check_path_params(&segments));
         let warnings = policy.apply(violations)?;
         let request = match spec.body {
             BodyKind::Multipart => {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::echo;
+
 /// How serious a violation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -310,6 +312,24 @@ pub fn check_sent_values(
     r.finish()
 }
 
+/// V-G-06 for path parameters: a value of `.` or `..` would be a dot-segment, which URL
+/// normalisation (clients, proxies, servers) removes, sending the request to another endpoint;
+/// percent-encoding does not help (`%2E` is equivalent to `.`). Such values are refused.
+pub fn check_path_params(params: &[(&str, &str)]) -> Vec<Violation> {
+    let mut r = Report::default();
+    for (name, value) in params {
+        if matches!(*value, "." | "..") {
+            r.err(
+                name,
+                "V-G-06",
+                format!("is a path parameter and must not be {value:?}: a dot-segment would send the request to another path"),
+                format!("是路径参数，不能为 {value:?}：点路径段会使请求发往其他地址"),
+            );
+        }
+    }
+    r.finish()
+}
+
 fn four_byte(r: &mut Report, field: &str, s: &str) {
     if s.chars().any(|c| c as u32 > 0xFFFF) {
         r.err(
@@ -424,8 +444,8 @@ impl Validate for CreateStockRequest {
             r.err(
                 "stock_type",
                 "V-CS-80",
-                format!("must be NORMAL, got {:?}", self.stock_type.as_str()),
-                format!("只支持 NORMAL，当前为 {:?}", self.stock_type.as_str()),
+                format!("must be NORMAL, got {:?}", echo(self.stock_type.as_str())),
+                format!("只支持 NORMAL，当前为 {:?}", echo(self.stock_type.as_str())),
             );
         }
         if self.no_cash.is_none() {
@@ -483,8 +503,14 @@ fn stock_times(r: &mut Report, req: &CreateStockRequest, ctx: &ValidationContext
             r.err(
                 field,
                 "V-CS-20",
-                format!("must be an RFC 3339 time such as 2026-01-01T00:00:00+08:00, got {value:?}"),
-                format!("必须为 RFC 3339 时间，如 2026-01-01T00:00:00+08:00，当前为 {value:?}"),
+                format!(
+                    "must be an RFC 3339 time such as 2026-01-01T00:00:00+08:00, got {:?}",
+                    echo(value)
+                ),
+                format!(
+                    "必须为 RFC 3339 时间，如 2026-01-01T00:00:00+08:00，当前为 {:?}",
+                    echo(value)
+                ),
             );
         } else {
             r.explicit_offset(field, value);
@@ -1283,9 +1309,16 @@ fn url_host(url: &str) -> Option<&str> {
     Some(authority.split(':').next().unwrap_or(authority))
 }
 
+/// Literal loopback only: `localhost`, an IPv4 address in 127.0.0.0/8 written as four decimal
+/// octets, or the IPv6 `[::1]` — never a DNS name such as `127.example.com`.
 fn is_loopback(host: &str) -> bool {
-    let h = host.to_ascii_lowercase();
-    h == "localhost" || h == "[::1]" || h == "127.0.0.1" || h.starts_with("127.")
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+    }
+    host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn is_private(host: &str) -> bool {
