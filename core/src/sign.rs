@@ -99,6 +99,9 @@ pub(crate) fn lines(parts: &[&[u8]]) -> Vec<u8> {
 }
 
 /// The `Authorization` header value, fields in the order of the official Go/Java SDKs.
+///
+/// Writes the values as given: check them with [`check_authorization_values`] first, as
+/// [`sign_message`] does.
 pub fn authorization_header(mchid: &str, nonce: &str, timestamp: i64, serial: &str, signature_b64: &str) -> String {
     format!(
         "{AUTH_SCHEME} mchid=\"{mchid}\",nonce_str=\"{nonce}\",timestamp=\"{timestamp}\",serial_no=\"{serial}\",signature=\"{signature_b64}\""

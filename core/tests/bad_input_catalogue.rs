@@ -151,7 +151,9 @@ fn run(case: &Value, defaults: &Value) -> Result<(), Error> {
         "verify" => {
             let key = MerchantPrivateKey::from_pem(key_file(cfg["response_signing_key"].as_str().unwrap())).unwrap();
             let sig = B64.encode(key.sign(s("signed_message").as_bytes()).unwrap());
-            client.verify(&headers(&case["headers"], &sig), s("body").as_bytes()).map(|_| ())
+            client
+                .verify(&headers(&case["headers"], &sig), s("body").as_bytes())
+                .map(|_| ())
         }
         "parse_response" => {
             let status = case["status"].as_u64().unwrap() as u16;
@@ -239,5 +241,10 @@ fn every_catalogue_case_fails_as_described() {
             failures.push(format!("{id}: {} — message: {shown}", problems.join("; ")));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

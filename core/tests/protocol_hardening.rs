@@ -345,6 +345,20 @@ fn echoed_values_are_truncated() {
     assert!(err.unwrap_err().to_string().len() < 1200);
 }
 
+#[test]
+fn bill_hash_type_is_echoed_truncated() {
+    let huge = "S".repeat(1_000_000);
+    let err = match wechatpay_coupons::favor::bills::BillDigest::with_hash(&huge, "0") {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("accepted"),
+    };
+    assert!(
+        err.len() < 300 && err.contains("(1000000 bytes)"),
+        "{} bytes",
+        err.len()
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loopback rule and base URL
 // ---------------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ impl BillDownload {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BillError {
     /// `hash_type` other than SHA1.
-    #[error("hash_type {hash_type:?} is not supported: expected SHA1")]
+    #[error("hash_type {:?} is not supported: expected SHA1", crate::error::echo(hash_type))]
     UnsupportedHashType {
         /// The value given.
         hash_type: String,
