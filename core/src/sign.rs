@@ -160,7 +160,8 @@ pub const MAX_NONCE_LEN: usize = 128;
 /// - `nonce`: 1–128 printable ASCII characters other than space, `"`, `\` and `,`;
 /// - `timestamp`: not negative;
 /// - `url` (the request target): starts with `/`; printable ASCII only (no space, CR, LF or other
-///   control character, nothing non-ASCII: percent-encode it); no `#`.
+///   control character, nothing non-ASCII: percent-encode it); no `#`; no `.` or `..` path
+///   segment (also as `%2E`).
 pub fn check_authorization_values(
     mchid: &str,
     serial: &str,
@@ -201,6 +202,15 @@ pub fn check_authorization_values(
             "url",
             "a request target starting with / in printable ASCII: no space, CR, LF or other control character, \
              no #fragment; percent-encode anything else",
+            target,
+        ));
+    }
+    let path = target.split('?').next().unwrap_or(target);
+    let is_dot = |seg: &str| matches!(seg.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..");
+    if path.split('/').any(is_dot) {
+        return Err(invalid(
+            "url",
+            "a path without . or .. segments: clients and servers remove them, so the path sent would not be the path signed",
             target,
         ));
     }

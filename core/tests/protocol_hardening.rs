@@ -148,7 +148,7 @@ fn authorization_values_are_checked_in_the_lowest_signing_function() {
         sign_message(&key, mchid, serial, Method::Get, target, ts, nonce, b"").map(|s| s.authorization)
     };
     assert!(sign(MCHID, SERIAL, "/v3/certificates", NOW, "N0NCE").is_ok());
-    let cases: [(&str, &str, &str, i64, &str, &str); 11] = [
+    let cases: [(&str, &str, &str, i64, &str, &str); 14] = [
         (MCHID, SERIAL, "/v3/certificates", NOW, "a\",serial_no=\"X", "nonce"),
         (MCHID, SERIAL, "/v3/certificates", NOW, "", "nonce"),
         (MCHID, SERIAL, "/v3/certificates", NOW, "a b", "nonce"),
@@ -160,6 +160,16 @@ fn authorization_values_are_checked_in_the_lowest_signing_function() {
         (MCHID, SERIAL, "/v3/a\r\nX-Injected: 1", NOW, "N", "url"),
         (MCHID, SERIAL, "/v3/a b", NOW, "N", "url"),
         (MCHID, SERIAL, "/v3/a", -5, "N", "timestamp"),
+        (MCHID, SERIAL, "/v3/marketing/favor/stocks/../start", NOW, "N", "url"),
+        (
+            MCHID,
+            SERIAL,
+            "/v3/marketing/favor/users/%2E%2e/coupons",
+            NOW,
+            "N",
+            "url",
+        ),
+        (MCHID, SERIAL, "/v3/marketing/favor/stocks/.", NOW, "N", "url"),
     ];
     for (mchid, serial, target, ts, nonce, role) in cases {
         let err = sign(mchid, serial, target, ts, nonce).expect_err(role);
