@@ -944,7 +944,9 @@ fn pagination_merchants_items_user_coupons() {
     assert_eq!(n.offset, 1);
     assert_eq!(n.next_page(&string_page(50, 120)).unwrap().offset, 2);
     assert_eq!(
-        m.next_page_with(&string_page(50, 120), PageMode::ItemOffset).unwrap().offset,
+        m.next_page_with(&string_page(50, 120), PageMode::ItemOffset)
+            .unwrap()
+            .offset,
         50
     );
     assert!(m.next_page(&string_page(20, 120)).is_none());
