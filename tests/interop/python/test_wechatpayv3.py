@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from conftest import Sandbox
+from requests.structures import CaseInsensitiveDict
 from wechatpayv3 import WeChatPay, WeChatPayType
 
 BEIJING = timezone(timedelta(hours=8))
@@ -59,11 +60,13 @@ class Sdk:
         core = self.pay._core
         core._gate_way = sb.base_url
         self.checks: List[bool] = []
-        original = core._verify_signature
+        self.seen: List[Tuple[Any, Any]] = []
+        self.verify = core._verify_signature
 
         def recording(headers: Any, body: Any) -> bool:
-            ok = bool(original(headers, body))
+            ok = bool(self.verify(headers, body))
             self.checks.append(ok)
+            self.seen.append((headers, body))
             return ok
 
         core._verify_signature = recording
@@ -216,51 +219,50 @@ def test_full_flow_with_the_sdks_own_checks(sandbox: Sandbox, sdk: Sdk, receiver
     assert len(sdk.checks) >= calls and all(sdk.checks), sdk.checks
 
 
-def test_a_wrong_key_fails_the_sdks_check(sandbox: Sandbox) -> None:
-    """The check that passes above is live: with a key that did not sign, the SDK refuses."""
+def test_the_sdks_check_is_live(sandbox: Sandbox) -> None:
+    """The check that passes above can fail: a changed body or a key that did not sign is refused."""
+    sdk = Sdk(sandbox)
+    ok(sdk.pay.marketing_favor_stock_list(stock_creator_mchid=sandbox.config["mchid"]))
+    headers, body = sdk.seen[-1]
+    assert sdk.verify(headers, body) is True
+    assert sdk.verify(headers, body.replace('"total_count"', '"total_Count"')) is False
     if sandbox.mode == "public-key":
-        other = sandbox.file("merchant_cert_file")  # any other RSA key will do: take the merchant's
+        # Any other RSA key will do: take the merchant certificate's.
         from cryptography import x509
         from cryptography.hazmat.primitives import serialization
 
         pem = (
-            x509.load_pem_x509_certificate(other.encode())
+            x509.load_pem_x509_certificate(sandbox.file("merchant_cert_file").encode())
             .public_key()
             .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
             .decode()
         )
-        sdk = Sdk(sandbox, public_key=pem)
+        wrong = Sdk(sandbox, public_key=pem)
         with pytest.raises(Exception, match="failed to verify the signature"):
-            sdk.pay.marketing_favor_stock_list(stock_creator_mchid=sandbox.config["mchid"])
-        assert sdk.checks == [False]
+            wrong.pay.marketing_favor_stock_list(stock_creator_mchid=sandbox.config["mchid"])
+        assert wrong.checks == [False]
     else:
-        sdk = Sdk(sandbox)
-        core = sdk.pay._core
-        # The sandbox's certificate is known; a forged serial is not, and the SDK's refresh
-        # (from the sandbox) finds no certificate for it.
-        assert core._certificates
-        headers = {
-            "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
-            "Wechatpay-Serial": "7A" * 20,
-            "Wechatpay-Timestamp": "1700000000",
-            "Wechatpay-Nonce": "n",
-            "Wechatpay-Signature": "AAAA",
-        }
-        assert core._verify_signature(headers, "{}") is False
+        # A serial the sandbox does not sign with: the SDK refreshes from the sandbox, finds no
+        # such certificate and refuses.
+        forged = CaseInsensitiveDict(headers)
+        forged["Wechatpay-Serial"] = "7A" * 20
+        assert sdk.verify(forged, body) is False
 
 
 def test_certificate_download_by_the_sdk(sandbox: Sandbox) -> None:
-    """In certificate mode the SDK downloads and decrypts `/v3/certificates` itself."""
-    if sandbox.mode != "certificate":
-        pytest.skip("public-key mode has no platform certificate")
+    """The SDK's own `/v3/certificates` refresh: in certificate mode it downloads and decrypts the
+    sandbox's platform certificate; in public-key mode the sandbox has none to give."""
     sdk = Sdk(sandbox)
     core = sdk.pay._core
     core._certificates.clear()
     core._update_certificates()
     serials = [format(c.serial_number, "X") for c in core._certificates]
-    assert serials == [sandbox.config["platform_serial"].lstrip("0")]
-    ok(sdk.pay.marketing_favor_stock_list(stock_creator_mchid=sandbox.config["mchid"]))
-    assert sdk.checks and all(sdk.checks)
+    if sandbox.mode == "certificate":
+        assert serials == [sandbox.config["platform_serial"].lstrip("0")]
+        ok(sdk.pay.marketing_favor_stock_list(stock_creator_mchid=sandbox.config["mchid"]))
+        assert sdk.checks and all(sdk.checks)
+    else:
+        assert serials == []
 
 
 def test_no_cash_left_out_is_refused_with_a_plain_message(sandbox: Sandbox, sdk: Sdk) -> None:
