@@ -2,8 +2,15 @@
 # Runs every check and test of the project: formatting, clippy (-D warnings) for both crypto
 # backends, the Rust test suites (core, sandbox, binding units) with the aws-lc-rs and the
 # RustCrypto backend, the wasm32 build of the core, and the Python package (built with maturin
-# into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check).
+# into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check), and
+# the sandbox driven by third-party SDKs (tests/interop/: wechatpayv3 from PyPI,
+# wechatpay-axios-plugin from npm, both pinned).
 # Installs what it needs when missing. Prints "N passed, N failed" last.
+#
+# Usage: bash scripts/test.sh [PART...]   (no PART: everything)
+#   interop-python   wechatpayv3 against the sandbox (pip into .venv)
+#   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
+#   interop          both
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -12,6 +19,58 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 step() { printf '\n== %s\n' "$*"; }
+
+sandbox_bin() { cargo build -p wechatpay-sandbox --bin wechatpay-coupons; }
+
+interop_python() {
+    step "interop: wechatpayv3 (PyPI, pinned) against the sandbox"
+    sandbox_bin
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check pytest -r tests/interop/python/requirements.txt
+    (cd tests/interop/python && ../../../.venv/bin/python -m pytest -q -p no:cacheprovider .) 2>&1 | tee -a "$log"
+}
+
+interop_node() {
+    step "interop: wechatpay-axios-plugin (npm, pinned by package-lock.json) against the sandbox"
+    sandbox_bin
+    command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    [ "$major" -ge 20 ] || { echo "interop-node needs Node.js 20 or newer, found $(node --version)" >&2; return 1; }
+    # Reinstall when the lockfile changed since the last install.
+    if ! cmp -s tests/interop/node/package-lock.json tests/interop/node/node_modules/.package-lock.json.installed; then
+        (cd tests/interop/node && npm ci --no-audit --no-fund --loglevel=error \
+            && cp package-lock.json node_modules/.package-lock.json.installed)
+    fi
+    (cd tests/interop/node && node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
+}
+
+summary() {
+    # cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s";
+    # node --test (TAP): "# pass N" and "# fail N".
+    passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
+                grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed';
+                grep -E '^# pass [0-9]+$' "$log" | grep -Eo '[0-9]+'; } | awk '{s+=$1} END {print s+0}')
+    failed=$( { grep -E '^test result:' "$log" | grep -Eo '[0-9]+ failed';
+                grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ failed';
+                grep -E '^# fail [0-9]+$' "$log" | grep -Eo '[0-9]+'; } | awk '{s+=$1} END {print s+0}')
+    printf '\n'
+    echo "${passed} passed, ${failed} failed"
+    [ "$failed" -eq 0 ]
+}
+
+if [ "$#" -gt 0 ]; then
+    for part in "$@"; do
+        case "$part" in
+            interop-python) interop_python ;;
+            interop-node) interop_node ;;
+            interop) interop_python; interop_node ;;
+            *) echo "unknown part '$part' (expected interop-python, interop-node or interop; none = everything)" >&2; exit 2 ;;
+        esac
+    done
+    summary
+    exit $?
+fi
 
 step "rustfmt"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -45,11 +104,7 @@ cargo build -p wechatpay-sandbox --bin wechatpay-coupons
 step "100 MB synthetic bill in constant memory (release build)"
 cargo test --release -p wechatpay-coupons --test favor_bills large_synthetic_bill_in_constant_memory -- --nocapture 2>&1 | tee -a "$log"
 
-# cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s".
-passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
-            grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed'; } | awk '{s+=$1} END {print s+0}')
-failed=$( { grep -E '^test result:' "$log"; grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log"; } \
-          | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
-printf '\n'
-echo "${passed} passed, ${failed} failed"
-[ "$failed" -eq 0 ]
+interop_python
+interop_node
+
+summary

@@ -111,12 +111,12 @@ def test_pagination(pubkey_client: wc.Client) -> None:
     assert pubkey_client.next_page("list_stock_items", params, last) is None
     empty = {"total_count": 0, "data": [], "limit": 2, "offset": 0}
     assert pubkey_client.next_page("list_stocks", {"offset": 0, "limit": 2, "stock_creator_mchid": "1"}, empty) is None
-    m = pubkey_client.next_page(
-        "list_stock_merchants",
-        {"stock_id": "S1", "offset": 0, "limit": 2, "stock_creator_mchid": "1900000001"},
-        {"total_count": 9, "data": ["1", "2"], "offset": 0, "limit": 2, "stock_id": "S1"},
-    )
-    assert m is not None and m["stock_id"] == "S1" and m["offset"] == 2
+    mparams = {"stock_id": "S1", "offset": 0, "limit": 2, "stock_creator_mchid": "1900000001"}
+    mpage = {"total_count": 9, "data": ["1", "2"], "offset": 0, "limit": 2, "stock_id": "S1"}
+    m = pubkey_client.next_page("list_stock_merchants", mparams, mpage)
+    assert m is not None and m["stock_id"] == "S1" and m["offset"] == 1  # page index by default
+    r = pubkey_client.next_page("list_stock_merchants", mparams, mpage, mode="item_offset")
+    assert r is not None and r["offset"] == 2  # row offset on request
 
 
 def test_retry_classification() -> None:

@@ -358,6 +358,64 @@ fn download_request_is_signed_and_not_re_encoded() {
     assert!(e.to_string().contains("url"), "{e}");
 }
 
+#[test]
+fn download_hosts_the_official_sdks_know_are_allowed_and_others_refused() {
+    let key = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/keys/merchant_key.pem"
+    ))
+    .unwrap();
+    let client = |base: Option<&str>| {
+        let mut b = Client::builder("1900000001", "3C6A4F1E8B2D90A7C5E3F1D2B4A6978812345678")
+            .private_key_pem(key.clone())
+            .unwrap()
+            .clock(Arc::new(FixedClock::new(1_700_000_000)));
+        if let Some(u) = base {
+            b = b.base_url(u);
+        }
+        b.build().unwrap()
+    };
+    let at = |origin: &str| BillDownload {
+        url: format!("{origin}/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd"),
+        hash_type: "SHA1".into(),
+        hash_value: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f".into(),
+    };
+    let c = client(None);
+    for origin in [
+        "https://api.mch.weixin.qq.com",
+        "https://api2.mch.weixin.qq.com",
+        "https://api.wechatpay.cn",
+        "https://api2.wechatpay.cn",
+        "https://download-service.wechatpay.cn",
+        "https://API.WECHATPAY.CN",
+        "https://download-service.wechatpay.cn:443",
+    ] {
+        let dl = at(origin);
+        let req = c
+            .bill_file_request(&dl)
+            .unwrap_or_else(|e| panic!("{origin} refused: {e}"));
+        assert_eq!(req.url, dl.url);
+    }
+    for origin in [
+        "http://api.wechatpay.cn",
+        "http://download-service.wechatpay.cn",
+        "https://evil.example",
+        "https://api.wechatpay.cn.evil.example",
+        "https://api.wechatpay.cn@evil.example",
+        "https://download-service.wechatpay.cn:8443",
+        "https://wechatpay.cn",
+        "https://x.download-service.wechatpay.cn.evil.example",
+    ] {
+        let e = c.bill_file_request(&at(origin)).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("url") && msg.contains("https"), "{origin}: {msg}");
+    }
+    // The configured base URL (the sandbox's, plain http on loopback) stays allowed.
+    let sandbox = client(Some("http://127.0.0.1:18080"));
+    assert!(sandbox.bill_file_request(&at("http://127.0.0.1:18080")).is_ok());
+    assert!(sandbox.bill_file_request(&at("http://127.0.0.1:18081")).is_err());
+}
+
 // ---- Large synthetic bill, generated lazily, never held in memory ----
 
 const CHUNK: usize = 64 * 1024;

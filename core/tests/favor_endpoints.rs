@@ -939,13 +939,20 @@ fn pagination_merchants_items_user_coupons() {
         limit: 50,
         stock_creator_mchid: "1900000001".into(),
     };
+    // Page index by default (分页页码); the row offset on request.
     let n = m.next_page(&string_page(50, 120)).unwrap();
-    assert_eq!(n.offset, 50);
-    assert_eq!(n.next_page(&string_page(50, 120)).unwrap().offset, 100);
+    assert_eq!(n.offset, 1);
+    assert_eq!(n.next_page(&string_page(50, 120)).unwrap().offset, 2);
+    assert_eq!(
+        m.next_page_with(&string_page(50, 120), PageMode::ItemOffset)
+            .unwrap()
+            .offset,
+        50
+    );
     assert!(m.next_page(&string_page(20, 120)).is_none());
     let i = ListStockItemsRequest {
         stock_id: "1".into(),
-        offset: 450,
+        offset: 500,
         limit: 100,
         stock_creator_mchid: "1900000001".into(),
     };
@@ -967,7 +974,8 @@ fn pagination_merchants_items_user_coupons() {
         offset: 0,
     };
     let n = u.next_page(&page).unwrap();
-    assert_eq!(n.offset, Some(20));
+    assert_eq!(n.offset, Some(1));
+    assert_eq!(u.next_page_with(&page, PageMode::ItemOffset).unwrap().offset, Some(20));
     let by_available = ListUserCouponsRequest {
         creator_mchid: None,
         available_mchid: Some("1900000001".into()),

@@ -154,16 +154,35 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
-/// Splits a `multipart/form-data` body into its `meta` and `file` parts.
+/// The delimiter a body without a `boundary` parameter uses: its first line, `--` and 1 to 70
+/// boundary characters (RFC 2046).
+fn boundary_from_first_line(body: &[u8]) -> Option<String> {
+    let end = find(body, b"\r\n", 0)?;
+    let b = std::str::from_utf8(body.get(2..end)?).ok()?.trim_end();
+    (body.starts_with(b"--") && (1..=70).contains(&b.len()) && !b.contains(char::is_whitespace)).then(|| b.to_owned())
+}
+
+/// Splits a `multipart/form-data` body into its `meta` and `file` parts. The delimiter comes
+/// from the `boundary` parameter or, when the header has none (some SDKs send a bare
+/// `multipart/form-data`), from the body's first line.
 pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Upload, ApiErr> {
     let bad = |m: &str| ApiErr::invalid(format!("multipart 格式错误: {m}"));
-    let boundary = content_type
+    let is_form_data = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
+    if !is_form_data {
+        return Err(bad("Content-Type must be multipart/form-data (with a boundary)"));
+    }
+    let from_header = content_type
         .split(';')
         .map(str::trim)
         .find_map(|p| p.strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'))
-        .filter(|b| !b.is_empty() && content_type.trim_start().starts_with("multipart/form-data"))
-        .ok_or_else(|| bad("Content-Type must be multipart/form-data with a boundary"))?;
+        .map(|b| b.trim_matches('"').to_owned())
+        .filter(|b| !b.is_empty());
+    let boundary = from_header.or_else(|| boundary_from_first_line(body)).ok_or_else(|| {
+        bad("no boundary: the Content-Type has no boundary parameter and the body does not start with a --boundary line")
+    })?;
     let delim = format!("--{boundary}");
     let mut meta = None;
     let mut file = None;

@@ -633,7 +633,8 @@ impl State {
         Ok(json!({"total_count": all.len(), "limit": req.limit, "offset": req.offset, "data": data}))
     }
 
-    /// GET merchants (`items` false) or items (`items` true) of a stock.
+    /// GET merchants (`items` false) or items (`items` true) of a stock (`offset` is a page
+    /// index, 分页页码).
     pub fn stock_list_field(
         &self,
         stock_id: &str,
@@ -644,7 +645,8 @@ impl State {
     ) -> Result<Value, ApiErr> {
         let s = self.stock_of(stock_id, creator)?;
         let list = if items { &s.items } else { &s.merchants };
-        let data: Vec<&String> = list.iter().skip(to_usize(offset)).take(to_usize(limit)).collect();
+        let skip = to_usize(offset.saturating_mul(limit));
+        let data: Vec<&String> = list.iter().skip(skip).take(to_usize(limit)).collect();
         Ok(json!({"data": data, "total_count": list.len(), "offset": offset, "limit": limit, "stock_id": stock_id}))
     }
 
@@ -665,7 +667,7 @@ impl State {
         Ok(coupon.to_json(stock, c.now))
     }
 
-    /// GET a user's coupons (`offset` counts items; at most 100 per page).
+    /// GET a user's coupons (`offset` is a page index, 分页页码; at most 100 per page).
     pub fn user_coupons(&self, c: Caller<'_>, req: &ListUserCouponsRequest) -> Result<Value, ApiErr> {
         if req.appid != c.appid {
             return Err(ApiErr::new(400, "APPID_MCHID_NOT_MATCH", "商户号与appid不匹配"));
@@ -705,7 +707,7 @@ impl State {
                 sender == Some(c.mchid)
             };
             if keep && stock_filter.is_none_or(|f| f == coupon.stock_id) {
-                if total >= to_usize(offset) && data.len() < to_usize(limit) {
+                if total >= to_usize(offset.saturating_mul(limit)) && data.len() < to_usize(limit) {
                     data.push(coupon.to_json(stock, c.now));
                 }
                 total += 1;

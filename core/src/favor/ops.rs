@@ -49,10 +49,13 @@ pub enum BodyKind {
 
 /// How a paged endpoint reads `offset`.
 ///
-/// The sources do not settle it for every endpoint (UNVERIFIED): list stocks documents a page
-/// index ("页码从0开始"); the product guide's samples for merchants and items send `offset=10`
-/// with `limit=10`, which reads as an item offset. Each paged request has a default
-/// ([`Paginated::PAGE_MODE`]) that [`Paginated::next_page_with`] can override.
+/// The official documentation reads it as a 0-based page index for every paged favor endpoint:
+/// list stocks ("页码从0开始"), and merchants, items and user coupons (分页页码 in the official Go
+/// models and on the user-coupons page). That is each request's default
+/// ([`Paginated::PAGE_MODE`]). The product guide's samples for merchants and items
+/// (`offset=10&limit=10`) read like a row offset instead; a caller whose server behaves that way
+/// selects [`PageMode::ItemOffset`] with [`Paginated::next_page_with`]. A reading that does not
+/// match the server's skips or repeats rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageMode {
     /// `offset` is the 0-based page number.
@@ -538,8 +541,8 @@ impl Paginated for ListStocksRequest {
 }
 
 impl Paginated for ListStockMerchantsRequest {
-    /// Item offset (UNVERIFIED; see [`PageMode`]). Stops before `offset` would exceed 1000.
-    const PAGE_MODE: PageMode = PageMode::ItemOffset;
+    /// Page index (分页页码, official Go model). Stops before `offset` would exceed 1000.
+    const PAGE_MODE: PageMode = PageMode::PageIndex;
 
     fn next_page_with(&self, previous: &StockStringCollection, mode: PageMode) -> Option<Self> {
         let offset = next_offset(mode, self.offset, self.limit, previous.data.len(), previous.total_count)?;
@@ -548,8 +551,8 @@ impl Paginated for ListStockMerchantsRequest {
 }
 
 impl Paginated for ListStockItemsRequest {
-    /// Item offset (UNVERIFIED; see [`PageMode`]). Stops before `offset` would exceed 500.
-    const PAGE_MODE: PageMode = PageMode::ItemOffset;
+    /// Page index (分页页码, official Go model). Stops before `offset` would exceed 500.
+    const PAGE_MODE: PageMode = PageMode::PageIndex;
 
     fn next_page_with(&self, previous: &StockStringCollection, mode: PageMode) -> Option<Self> {
         let offset = next_offset(mode, self.offset, self.limit, previous.data.len(), previous.total_count)?;
@@ -558,10 +561,10 @@ impl Paginated for ListStockItemsRequest {
 }
 
 impl Paginated for ListUserCouponsRequest {
-    /// Item offset (UNVERIFIED; see [`PageMode`]); absent `offset`/`limit` mean 0 and 20. A
-    /// query by `available_mchid` alone is not paged (the server ignores paging), so it has no
-    /// next page.
-    const PAGE_MODE: PageMode = PageMode::ItemOffset;
+    /// Page index (分页页码, official Go model and user-coupons page); absent `offset`/`limit`
+    /// mean 0 and 20. A query by `available_mchid` alone is not paged (the server ignores
+    /// paging), so it has no next page.
+    const PAGE_MODE: PageMode = PageMode::PageIndex;
 
     fn next_page_with(&self, previous: &CouponCollection, mode: PageMode) -> Option<Self> {
         if self.available_mchid.is_some() && self.creator_mchid.is_none() {

@@ -452,8 +452,8 @@ impl Validate for CreateStockRequest {
             r.err(
                 "no_cash",
                 "V-CS-81",
-                "is required: true for 免充值 (no prefunding), false for 预充值 (prefunded)",
-                "必填：true 为免充值，false 为预充值",
+                "no_cash is required (send false explicitly for 预充值/prefunded, true for 免充值; the official Go model requires it)",
+                "no_cash 必填：预充值请显式传 false，免充值传 true（官方 Go 模型要求该字段）",
             );
         }
         r.finish()
