@@ -2,14 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lenient;
+
 /// Set callback request (§3.17).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetCallbackRequest {
     /// The calling (creator) mchid.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub mchid: String,
     /// https URL receiving marketing events.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub notify_url: String,
     /// `true` = push on, `false` = off; absent = on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,10 +22,10 @@ pub struct SetCallbackRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetCallbackResponse {
     /// When the setting took effect.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub update_time: String,
     /// The URL now set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub notify_url: String,
 }
 
@@ -31,7 +33,7 @@ pub struct SetCallbackResponse {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetCallbackRequest {
     /// Query: the merchant.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub mchid: String,
 }
 
@@ -39,9 +41,9 @@ pub struct GetCallbackRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetCallbackResponse {
     /// The URL set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub notify_url: String,
     /// The merchant.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub mchid: String,
 }

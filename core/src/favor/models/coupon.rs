@@ -20,12 +20,12 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_to_message: Option<CutToMessage>,
     /// Name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub coupon_name: String,
     /// Status.
     pub status: CouponStatus,
     /// Description.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub description: String,
     /// Time the user received it.
     pub create_time: String,
@@ -77,13 +77,13 @@ pub struct CouponCollection {
     #[serde(default, deserialize_with = "lenient::vec_or_null")]
     pub data: Vec<Coupon>,
     /// Total number of matching coupons.
-    #[serde(default, deserialize_with = "lenient::i64")]
+    #[serde(default, deserialize_with = "lenient::i64_or_zero")]
     pub total_count: i64,
     /// Page size.
-    #[serde(default, deserialize_with = "lenient::i64")]
+    #[serde(default, deserialize_with = "lenient::i64_or_zero")]
     pub limit: i64,
     /// Offset of this page.
-    #[serde(default, deserialize_with = "lenient::i64")]
+    #[serde(default, deserialize_with = "lenient::i64_or_zero")]
     pub offset: i64,
 }
 
@@ -94,16 +94,16 @@ pub struct SendCouponRequest {
     #[serde(default, skip_serializing)]
     pub openid: String,
     /// Stock id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub stock_id: String,
     /// Sender's idempotency key.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub out_request_no: String,
     /// Appid bound to the calling mchid.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub appid: String,
     /// Creator of the stock.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub stock_creator_mchid: String,
     /// Specified face value ("暂未开放"; do not send normally).
     #[serde(
@@ -132,13 +132,13 @@ pub struct SendCouponResponse {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetCouponRequest {
     /// Path: openid (case-sensitive).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub openid: String,
     /// Path: coupon id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub coupon_id: String,
     /// Query: appid the openid belongs to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub appid: String,
 }
 
@@ -146,10 +146,10 @@ pub struct GetCouponRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListUserCouponsRequest {
     /// Path: openid (case-sensitive).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub openid: String,
     /// Appid the openid belongs to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub appid: String,
     /// Stock filter (ignored with `available_mchid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -104,7 +104,8 @@ open_enum! {
 }
 
 open_enum! {
-    /// Coupon status in responses and notifications (`RECOVER` per \[IM\]/\[TNM\] only).
+    /// Coupon status in responses and notifications (`RECOVER` per \[IM\]/\[TNM\] only; any other
+    /// value is kept as [`CouponStatus::Unknown`]).
     CouponStatus {
         /// 可用
         Sended = "SENDED",
@@ -114,6 +115,8 @@ open_enum! {
         Expired = "EXPIRED",
         /// 已回收
         Recover = "RECOVER",
+        /// 已撤销 (revoked; named by the review of the official models, issue 9)
+        Revoked = "REVOKED",
     }
 }
 

@@ -85,3 +85,19 @@ where
 {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
+
+/// Reads a value that may also be `null`, which gives the type's default (`""`, `0`, empty list,
+/// …) exactly as an absent field does: Go's decoder reads `null` as the empty value, and the
+/// official examples send it (`"no_cash": null`).
+pub fn or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Reads an `i64` from a number or a numeric string; `null` reads as 0, like an absent field.
+pub fn i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(opt_i64(d)?.unwrap_or(0))
+}

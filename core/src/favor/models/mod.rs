@@ -2,7 +2,10 @@
 //!
 //! Readers are tolerant: unknown fields are ignored, unknown enum values are kept as
 //! `Unknown(raw)`, integers are accepted as JSON numbers or numeric strings, `trade_type` as a
-//! string or an array. Writers are exact: optional fields are omitted (never `null` or `""`),
+//! string or an array, and `null` in any optional or defaulted field reads exactly like an absent
+//! field (Go's decoder reads `null` as the empty value, and the official examples send it). Where
+//! two keys name one field (`pause_time` / `start_time`), both are read and the documented one
+//! wins, so a body carrying both is not refused as a duplicate. Writers are exact: optional fields are omitted (never `null` or `""`),
 //! lists such as `available_merchants` are JSON arrays of strings.
 //!
 //! Request fields that the server requires but that a caller may forget (numbers and booleans

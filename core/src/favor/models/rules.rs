@@ -107,7 +107,7 @@ pub struct StockUseRule {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatternInfo {
     /// Usage rules shown on the coupon page (required when `pattern_info` is sent).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub description: String,
     /// Logo URL from the image-upload API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,10 +289,10 @@ pub struct FixedNormalCoupon {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardLimitation {
     /// Card name shown at checkout (≤ 4 Chinese chars).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub name: String,
     /// Card BINs (1–10 items of 6–9 chars).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub bin: Vec<String>,
 }
 
