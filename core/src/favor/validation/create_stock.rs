@@ -2,7 +2,7 @@
 
 use super::{DAY, Report, Severity, Validate, ValidationContext, Violation, has_non_ascii};
 use crate::favor::models::{
-    BackgroundColor, CouponUseRule, CreateStockRequest, JumpTarget, PatternInfo, StockRule, TradeType, parse_rfc3339,
+    BackgroundColor, CouponUseRule, CreateStockRequest, JumpTarget, PatternInfo, StockRule, TradeType,
 };
 
 impl Validate for CreateStockRequest {
@@ -104,29 +104,16 @@ fn stock_name(r: &mut Report, name: &str) {
 }
 
 fn stock_times(r: &mut Report, req: &CreateStockRequest, ctx: &ValidationContext<'_>) {
-    let parse = |r: &mut Report, field: &str, value: &str| {
-        let t = parse_rfc3339(value);
-        if t.is_none() {
-            r.err(
-                field,
-                "V-CS-20",
-                format!("must be an RFC 3339 time such as 2026-01-01T00:00:00+08:00, got {value:?}"),
-                format!("必须为 RFC 3339 时间，如 2026-01-01T00:00:00+08:00，当前为 {value:?}"),
-            );
-        } else {
-            r.explicit_offset(field, value);
-        }
-        t
-    };
-    let b = parse(r, "available_begin_time", &req.available_begin_time);
-    let e = parse(r, "available_end_time", &req.available_end_time);
+    let b = r.sent_time("available_begin_time", "V-CS-20", &req.available_begin_time);
+    let e = r.sent_time("available_end_time", "V-CS-20", &req.available_end_time);
     if let Some(b) = b {
-        if b < ctx.now - ctx.begin_time_grace_secs.max(0) {
+        let grace = ctx.begin_time_grace_secs.max(0);
+        if b < ctx.now - grace {
             r.err(
                 "available_begin_time",
                 "V-CS-21",
-                "must not be earlier than now",
-                "开始时间不能早于当前时间",
+                format!("must not be earlier than now (allowing {grace} s of clock drift)"),
+                format!("开始时间不能早于当前时间（允许{grace}秒时钟误差）"),
             );
         }
         if b > ctx.now + 365 * DAY {
@@ -287,12 +274,23 @@ fn coupon_use_rule(r: &mut Report, c: &CouponUseRule) {
             let ft = p("fixed_normal_coupon.transaction_minimum");
             r.money(&fa, Some(a));
             r.money(&ft, Some(t));
-            if !(10..=100_000).contains(&a) {
+            // Sources disagree (validation-rules.md V-CS-41): the current official text says
+            // "more than 1 fen and at most 1000 yuan", the product guide 0.10 yuan. A rule that
+            // refuses what the server accepts blocks users, so only the official bound is an
+            // error and the guide's floor a warning.
+            if !(2..=100_000).contains(&a) {
                 r.err(
                     &fa,
                     "V-CS-41",
-                    format!("must be 10 to 100000 fen (0.10 to 1000 yuan), got {a}"),
-                    format!("券面额须在10至100000分（0.1至1000元）之间，当前为{a}"),
+                    format!("must be more than 1 fen and at most 100000 fen (1000 yuan), got {a}"),
+                    format!("券面额须大于1分且不超过100000分（1000元），当前为{a}"),
+                );
+            } else if a < 10 {
+                r.warn(
+                    &fa,
+                    "V-CS-41",
+                    format!("is below 10 fen (0.10 yuan), the floor the product guide gives; the official text allows it: {a}"),
+                    format!("低于产品指引给出的下限10分（0.1元），官方文档允许：{a}"),
                 );
             }
             if t < a.saturating_add(1) {

@@ -45,12 +45,13 @@ impl Validate for ImageUploadRequest {
             None
         };
         if size > 0 && !by_content.is_some_and(|exts| exts.contains(&ext.as_str())) {
-            // A SHOULD in the spec, but the multipart builder refuses such files, so it is an error.
-            r.err(
+            // A SHOULD in the spec: the server decides, so this only warns (the file part is
+            // typed by the file name).
+            r.warn(
                 "bytes",
                 "V-IMG-03",
-                "the content must be a JPG, PNG or BMP image matching the file name's suffix",
-                "图片内容须为 JPG、PNG 或 BMP，且与文件名后缀一致",
+                "the content should be a JPG, PNG or BMP image matching the file name's suffix",
+                "图片内容应为 JPG、PNG 或 BMP，且与文件名后缀一致",
             );
         }
         r.finish()

@@ -70,10 +70,17 @@ impl std::error::Error for ValidationErrors {}
 // Policy and context
 // ---------------------------------------------------------------------------------------------
 
+/// Default seconds `available_begin_time` may lie before the client's clock (V-CS-21).
+///
+/// The server checks the begin time against its own clock and neither official SDK checks it on
+/// the client, so a client whose clock runs a little ahead must not refuse what the server
+/// accepts: a minute of drift is tolerated unless the policy says otherwise.
+pub const DEFAULT_BEGIN_TIME_GRACE_SECS: i64 = 60;
+
 /// What to do with SHOULD-rule warnings, and the clock grace of time rules.
 ///
 /// MUST-rule errors can be neither silenced nor downgraded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationPolicy {
     /// Turn every warning into an error.
     pub promote_warnings: bool,
@@ -81,14 +88,32 @@ pub struct ValidationPolicy {
     pub promote: Vec<String>,
     /// Rule ids whose warnings are dropped (ignored for errors).
     pub silence: Vec<String>,
-    /// Seconds `available_begin_time` may lie in the past (clock drift) before V-CS-21 fires.
+    /// Seconds `available_begin_time` may lie in the past (clock drift) before V-CS-21 fires;
+    /// [`DEFAULT_BEGIN_TIME_GRACE_SECS`] by default.
     pub begin_time_grace_secs: i64,
 }
 
+impl Default for ValidationPolicy {
+    fn default() -> Self {
+        Self {
+            promote_warnings: false,
+            promote: Vec::new(),
+            silence: Vec::new(),
+            begin_time_grace_secs: DEFAULT_BEGIN_TIME_GRACE_SECS,
+        }
+    }
+}
+
 impl ValidationPolicy {
-    /// The default: warnings reported, not promoted, no grace.
+    /// The default: warnings reported, not promoted, a minute of grace for V-CS-21.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets the seconds `available_begin_time` may lie in the past before V-CS-21 fires (0 = none).
+    pub fn begin_time_grace(mut self, secs: i64) -> Self {
+        self.begin_time_grace_secs = secs;
+        self
     }
 
     /// Every warning becomes an error.
@@ -269,6 +294,26 @@ impl Report {
         }
     }
 
+    /// A time that is sent: the documented form `YYYY-MM-DDTHH:mm:ss[.fff]±hh:mm` (or `Z`) under
+    /// `rule`, and an explicit offset as V-G-07. Returns the time when it parses.
+    fn sent_time(&mut self, field: &str, rule: &'static str, value: &str) -> Option<i64> {
+        let t = super::models::parse_documented_time(value);
+        if t.is_none() {
+            let shown = echo(value);
+            self.err(
+                field,
+                rule,
+                format!(
+                    "must be a time in the documented form YYYY-MM-DDTHH:mm:ss[.fff]+08:00 (upper-case T, offset ±hh:mm or Z), got {shown}"
+                ),
+                format!("须为文档规定的时间格式 YYYY-MM-DDTHH:mm:ss[.fff]+08:00（大写 T，时区为 ±hh:mm 或 Z），当前为 {shown}"),
+            );
+        } else {
+            self.explicit_offset(field, value);
+        }
+        t
+    }
+
     fn explicit_offset(&mut self, field: &str, value: &str) {
         if super::models::parse_rfc3339(value).is_some() && !super::models::has_numeric_offset(value) {
             self.warn(
@@ -282,6 +327,17 @@ impl Report {
 
     fn finish(self) -> Vec<Violation> {
         self.0
+    }
+}
+
+/// A value quoted in a message, cut to 40 characters.
+fn echo(value: &str) -> String {
+    const MAX: usize = 40;
+    if value.chars().count() > MAX {
+        let head: String = value.chars().take(MAX).collect();
+        format!("{head:?}…")
+    } else {
+        format!("{value:?}")
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{Report, Validate, ValidationContext, Violation};
 use crate::favor::models::{
     GetCouponRequest, GetStockRequest, ListStockItemsRequest, ListStockMerchantsRequest, ListStocksRequest,
-    ListUserCouponsRequest, parse_rfc3339,
+    ListUserCouponsRequest,
 };
 
 fn page(r: &mut Report, rule: &'static str, offset: i64, max_offset: Option<i64>, limit: i64, max_limit: i64) {
@@ -44,17 +44,7 @@ impl Validate for ListStocksRequest {
         .enumerate()
         {
             if let Some(v) = v {
-                times[i] = parse_rfc3339(v);
-                if times[i].is_none() {
-                    r.err(
-                        f,
-                        "V-Q-02",
-                        format!("must be an RFC 3339 time such as 2026-01-01T00:00:00+08:00, got {v:?}"),
-                        format!("必须为 RFC 3339 时间，如 2026-01-01T00:00:00+08:00，当前为 {v:?}"),
-                    );
-                } else {
-                    r.explicit_offset(f, v);
-                }
+                times[i] = r.sent_time(f, "V-Q-02", v);
             }
         }
         if let [Some(s), Some(e)] = times
