@@ -45,7 +45,7 @@ pub struct StockRule {
     pub prevent_api_abuse: Option<bool>,
 }
 
-/// `stock_use_rule` in a [`Stock`] (§1.2): the union of the \[GO\] and \[IM\] field sets, all optional.
+/// `stock_use_rule` in a [`Stock`](super::Stock) (§1.2): the union of the \[GO\] and \[IM\] field sets, all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockUseRule {
     /// Total coupons.
