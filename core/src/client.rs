@@ -27,9 +27,16 @@ pub const BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com";
 /// response with the key named there (this is how a merchant migrates from platform
 /// certificates to a WeChat Pay public key), and requests carrying encrypted fields must name
 /// the key they were encrypted with.
+///
+/// Rotating the WeChat Pay public key: configure the new key *after* the old one (a later
+/// [`ClientBuilder::wechatpay_public_key`] call, or [`Client::trust`] at run time). `Auto` then
+/// names the new key while messages signed with either key still verify; once WeChat Pay signs
+/// with the new key only, drop the old one from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SerialPolicy {
-    /// A configured WeChat Pay public key id if any, else the newest valid platform certificate.
+    /// The newest configured WeChat Pay public key (the one added last) if any, else the valid
+    /// platform certificate that expires last, named by its serial with leading zeros kept
+    /// ([`PlatformCertificate::serial_no`], as the official Go SDK writes it).
     #[default]
     Auto,
     /// Always this value.
@@ -327,10 +334,9 @@ impl Client {
             SerialPolicy::Auto => {
                 let store = self.read_store();
                 store
-                    .public_keys()
-                    .next()
+                    .newest_public_key()
                     .map(|k| k.id().to_owned())
-                    .or_else(|| store.newest_certificate(self.now()).map(|c| c.serial.clone()))
+                    .or_else(|| store.newest_certificate(self.now()).map(|c| c.serial_no.clone()))
             }
         }
     }
@@ -524,7 +530,11 @@ impl Client {
         })?;
         let store = self.read_store();
         let key = store.lookup(&serial, self.now())?;
-        Ok(oaep_encrypt(self.crypto.as_ref(), key, plaintext.as_bytes())?)
+        let mut field = oaep_encrypt(self.crypto.as_ref(), key, plaintext.as_bytes())?;
+        // Name the key exactly as the request header does (a certificate serial keeps its
+        // leading zeros there).
+        field.serial = serial;
+        Ok(field)
     }
 
     /// RSA-OAEP (SHA-1) encryption with a specific trusted key.

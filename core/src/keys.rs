@@ -318,11 +318,31 @@ pub fn normalize_serial(serial: &str) -> Result<String, KeyError> {
     })
 }
 
+/// A certificate serial as WeChat Pay writes it (`serial_no`, `Wechatpay-Serial`) from the DER
+/// INTEGER content bytes: upper-case hex of the number's big-endian bytes, two digits per byte,
+/// so a leading zero digit is kept (`0A1B…`) and only a DER sign byte `00` is dropped — the form
+/// of the official Go SDK (`fmt.Sprintf("%X", serial.Bytes())`).
+pub fn serial_hex(der_integer: &[u8]) -> String {
+    let start = der_integer
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(der_integer.len().saturating_sub(1));
+    der_integer
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
 /// A WeChat Pay platform certificate (平台证书): serial, validity window and public key.
 #[derive(Clone)]
 pub struct PlatformCertificate {
-    /// Normalised upper-case hex serial.
+    /// Normalised upper-case hex serial (no leading zeros): the id serials are compared by.
     pub serial: String,
+    /// The serial as WeChat Pay writes it and as requests name it in `Wechatpay-Serial`:
+    /// upper-case hex of the serial's bytes, leading zeros kept (see [`serial_hex`]).
+    pub serial_no: String,
     /// Start of validity, Unix seconds.
     pub not_before: i64,
     /// End of validity, Unix seconds.
@@ -357,7 +377,8 @@ impl PlatformCertificate {
         };
         let cert = x509_cert::Certificate::from_der(der).map_err(malformed)?;
         let tbs = cert.tbs_certificate();
-        let serial = normalize_serial(&crate::crypto::hex_lower(tbs.serial_number().as_bytes()))?;
+        let serial_no = serial_hex(tbs.serial_number().as_bytes());
+        let serial = normalize_serial(&serial_no)?;
         let validity = tbs.validity();
         let not_before = validity.not_before.to_unix_duration().as_secs() as i64;
         let not_after = validity.not_after.to_unix_duration().as_secs() as i64;
@@ -371,6 +392,7 @@ impl PlatformCertificate {
         })?;
         Ok(Self {
             serial,
+            serial_no,
             not_before,
             not_after,
             key,
@@ -388,6 +410,7 @@ impl fmt::Debug for PlatformCertificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PlatformCertificate")
             .field("serial", &self.serial)
+            .field("serial_no", &self.serial_no)
             .field("not_before", &self.not_before)
             .field("not_after", &self.not_after)
             .finish()
@@ -404,6 +427,16 @@ mod tests {
         assert_eq!(normalize_serial("A1B").unwrap(), "A1B");
         assert!(normalize_serial("xyz").is_err());
         assert!(normalize_serial("").is_err());
+    }
+
+    #[test]
+    fn serial_hex_keeps_leading_zero_digits_like_go() {
+        assert_eq!(serial_hex(&[0x0A, 0x1B, 0x2C]), "0A1B2C");
+        // A DER sign byte is not part of the number.
+        assert_eq!(serial_hex(&[0x00, 0x8A, 0x01]), "8A01");
+        assert_eq!(serial_hex(&[0x00, 0x00, 0x05]), "05");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(normalize_serial(&serial_hex(&[0x0A, 0x1B])).unwrap(), "A1B");
     }
 
     #[test]

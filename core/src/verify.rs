@@ -23,6 +23,8 @@ pub const SIGNATURE_TYPE: &str = "WECHATPAY2-SHA256-RSA2048";
 pub struct KeyStore {
     public_keys: BTreeMap<String, PublicKey>,
     certificates: BTreeMap<String, PlatformCertificate>,
+    /// Id of the public key added last.
+    newest_public_key: Option<String>,
 }
 
 impl KeyStore {
@@ -31,9 +33,20 @@ impl KeyStore {
         Self::default()
     }
 
-    /// Trusts a WeChat Pay public key (its id must start with `PUB_KEY_ID_`).
+    /// Trusts a WeChat Pay public key (its id must start with `PUB_KEY_ID_`); the key added last
+    /// is the [newest](Self::newest_public_key).
     pub fn add_public_key(&mut self, key: PublicKey) {
+        self.newest_public_key = Some(key.id().to_owned());
         self.public_keys.insert(key.id().to_owned(), key);
+    }
+
+    /// The WeChat Pay public key added last: during a rotation, the new key (the one to name in
+    /// requests), whatever the ids' sort order.
+    pub fn newest_public_key(&self) -> Option<&PublicKey> {
+        self.newest_public_key
+            .as_ref()
+            .and_then(|id| self.public_keys.get(id))
+            .or_else(|| self.public_keys.values().next_back())
     }
 
     /// Trusts a platform certificate (replacing one with the same serial).

@@ -695,7 +695,7 @@ fn server_applies_the_core_validation_rules() {
     let create = "/v3/marketing/favor/coupon-stocks";
     // One broken V-CS rule at a time: (mutation, field, rule, value).
     type Mutation = fn(&mut Value);
-    let cases: [(Mutation, &str, &str, Value); 8] = [
+    let cases: [(Mutation, &str, &str, Value); 9] = [
         (
             |b| b["stock_name"] = json!("bad_name"),
             "stock_name",
@@ -704,12 +704,12 @@ fn server_applies_the_core_validation_rules() {
         ),
         (
             |b| {
-                b["coupon_use_rule"]["fixed_normal_coupon"]["coupon_amount"] = json!(5);
-                b["stock_use_rule"]["max_amount"] = json!(50);
+                b["coupon_use_rule"]["fixed_normal_coupon"]["coupon_amount"] = json!(1);
+                b["stock_use_rule"]["max_amount"] = json!(10);
             },
             "coupon_use_rule.fixed_normal_coupon.coupon_amount",
             "V-CS-41",
-            json!(5),
+            json!(1),
         ),
         (
             |b| b["coupon_use_rule"]["fixed_normal_coupon"]["transaction_minimum"] = json!(100),
@@ -748,6 +748,13 @@ fn server_applies_the_core_validation_rules() {
             "comment",
             "V-G-02",
             json!("🎉 party"),
+        ),
+        (
+            // A space instead of `T` is not the documented form (PARAM_ERROR 输入时间格式错误).
+            |b| b["available_begin_time"] = json!(b["available_begin_time"].as_str().unwrap().replacen('T', " ", 1)),
+            "available_begin_time",
+            "V-CS-20",
+            Value::Null,
         ),
     ];
     for (i, (mutate, field, rule, value)) in cases.into_iter().enumerate() {
@@ -791,6 +798,11 @@ fn server_applies_the_core_validation_rules() {
         Some(stock_body(&mchid, now, 2, 1, "warnings-only")),
     )
     .unwrap();
+    // A face value of 2–9 fen is only a warning (V-CS-41: the official floor is 1 fen).
+    let mut body = stock_body(&mchid, now, 10, 1, "five-fen");
+    body["coupon_use_rule"]["fixed_normal_coupon"]["coupon_amount"] = json!(5);
+    body["stock_use_rule"]["max_amount"] = json!(50);
+    call(&client, Method::Post, create, Some(body)).unwrap();
     // Query parameters: list stocks with limit 11 (V-Q-01).
     let (d, _) = param_error(
         &client,

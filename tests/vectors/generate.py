@@ -64,6 +64,12 @@ def hexserial(n):
     return format(n, "X")
 
 
+def wire_serial(n):
+    """The serial as requests send it in Wechatpay-Serial: upper-case hex of the number's
+    big-endian bytes, two digits a byte (the official Go SDK's "%X" of SerialNumber.Bytes())."""
+    return n.to_bytes(max(1, (n.bit_length() + 7) // 8), "big").hex().upper()
+
+
 def utc(y, m, d):
     return datetime(y, m, d, tzinfo=UTC)
 
@@ -513,9 +519,10 @@ def gen_oaep(k):
          public_key_file="wechatpay_pub_key.pem", key_id=PUB_KEY_ID, plaintext="张三丰",
          decrypt_with="wechatpay_pub_private.pem", expected={"serial": PUB_KEY_ID})
     case("oaep-encrypt-cert", "oaep-encrypt", "Encrypt with the platform certificate's key "
-         "(OAEP SHA-1); send the certificate serial in Wechatpay-Serial.",
+         "(OAEP SHA-1); send the certificate serial in Wechatpay-Serial, written as the official "
+         "Go SDK writes it (upper-case hex of the serial's bytes, leading zero kept).",
          certificate_file="platform_cert.pem", plaintext="13900139000",
-         decrypt_with="platform_key.pem", expected={"serial": hexserial(PLATFORM_SERIAL)})
+         decrypt_with="platform_key.pem", expected={"serial": wire_serial(PLATFORM_SERIAL)})
 
 
 def cert_entry(cert, nonce):
@@ -704,7 +711,7 @@ def check(name, c):
     elif kind == "oaep-encrypt":
         if "certificate_file" in c:
             cert = load_cert(c["certificate_file"])
-            pub, serial = cert.public_key(), hexserial(cert.serial_number)
+            pub, serial = cert.public_key(), wire_serial(cert.serial_number)
         else:
             pub = serialization.load_pem_public_key((KEYS / c["public_key_file"]).read_bytes())
             serial = c["key_id"]

@@ -7,16 +7,19 @@
 //! [`crate::Acknowledgement::for_result`]. Deliveries repeat (once a minute, 9 times): dedupe on the
 //! envelope `id` or on (`coupon_id`, `event_type`).
 //!
-//! The decoder is a tolerant reader: unknown fields are ignored, `status` and `coupon_type` are
-//! kept as the raw strings (known values in [`coupon_status`] and [`coupon_type`]), integers are
-//! accepted as JSON numbers or numeric strings, the booleans `no_cash` / `singleitem` may be
-//! `null` or absent. Only `stock_creator_mchid`, `stock_id` and `coupon_id` are required: without
-//! them the event cannot be attributed.
+//! The decoder is a tolerant reader, because an event it refuses is answered with a non-2xx
+//! acknowledgement, delivered nine more times and then lost: unknown fields are ignored, `status`
+//! and `coupon_type` are kept as the raw strings (known values in [`coupon_status`] and
+//! [`coupon_type`]), the old notification example's `state` is read as `status`, integers are
+//! accepted as JSON numbers or numeric strings, and every field may be `null` or absent (read as
+//! the empty value, as Go's decoder does). Only `stock_creator_mchid`, `stock_id` and
+//! `coupon_id` are required: without them the event cannot be attributed.
 
 use serde::{Deserialize, Deserializer};
 
 use crate::client::Client;
 use crate::error::{DecodeError, Result};
+use crate::favor::models::lenient::or_default;
 use crate::http::Headers;
 use crate::notify::{Notification, NotificationEnvelope};
 
@@ -33,6 +36,8 @@ pub mod coupon_status {
     pub const EXPIRED: &str = "EXPIRED";
     /// 已回收 (listed by some sources only).
     pub const RECOVER: &str = "RECOVER";
+    /// 已撤销 (revoked; named by the review of the official models, issue 9).
+    pub const REVOKED: &str = "REVOKED";
 }
 
 /// Known `coupon_type` values (`CouponType`); others are kept as sent.
@@ -43,19 +48,21 @@ pub mod coupon_type {
     pub const CUT_TO: &str = "CUT_TO";
 }
 
-/// One goods line of the paid order (`goods_detail[]`).
+/// One goods line of the paid order (`goods_detail[]`). Every field may be absent or `null`
+/// (read as `""` / 0): a line the decoder cannot read would lose the whole event.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct GoodsDetail {
     /// SKU code.
+    #[serde(default, deserialize_with = "or_default")]
     pub goods_id: String,
     /// Quantity.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
     pub quantity: i64,
     /// Unit price, fen.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
     pub price: i64,
     /// Discount on this line, fen.
-    #[serde(deserialize_with = "lenient_i64")]
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
     pub discount_amount: i64,
 }
 
@@ -63,13 +70,13 @@ pub struct GoodsDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct ConsumeInformation {
     /// Use time (RFC 3339).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub consume_time: String,
     /// Merchant that redeemed (for indirect modes a UnionPay/NetsUnion mchid).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub consume_mchid: String,
     /// WeChat Pay order number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub transaction_id: String,
     /// Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
     #[serde(default, deserialize_with = "lenient_opt_i64")]
@@ -110,7 +117,11 @@ pub struct NormalCouponInformation {
 }
 
 /// The decrypted `COUPON.USE` resource (favor-endpoints.md §4).
+///
+/// `status` is also read from `state` (the old official notification example's key); when both
+/// keys come, a non-empty `status` wins.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(from = "CouponUseEventWire")]
 pub struct CouponUseEvent {
     /// Merchant that created the stock.
     pub stock_creator_mchid: String,
@@ -119,47 +130,97 @@ pub struct CouponUseEvent {
     /// Coupon id.
     pub coupon_id: String,
     /// Single-item discount limit.
-    #[serde(default)]
     pub singleitem_discount_off: Option<SingleitemDiscountOff>,
     /// Cut-to terms (减至券).
-    #[serde(default)]
     pub discount_to: Option<DiscountTo>,
     /// Coupon name.
-    #[serde(default)]
     pub coupon_name: String,
-    /// Coupon status, normally `USED` (see [`coupon_status`]; unknown values kept).
-    #[serde(default)]
+    /// Coupon status, normally `USED` (see [`coupon_status`]; unknown values kept); read from
+    /// `status`, or from `state` when `status` is absent, `null` or empty.
     pub status: String,
     /// Description.
-    #[serde(default)]
     pub description: String,
     /// Time the user received the coupon (RFC 3339).
-    #[serde(default)]
     pub create_time: String,
     /// `NORMAL` or `CUT_TO` (see [`coupon_type`]; unknown values kept).
-    #[serde(default)]
     pub coupon_type: String,
     /// Whether the coupon is 免充值 (no cash settlement); `None` when absent or `null`.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub no_cash: Option<bool>,
     /// Start of validity (RFC 3339).
-    #[serde(default)]
     pub available_begin_time: String,
     /// End of validity (RFC 3339).
-    #[serde(default)]
     pub available_end_time: String,
     /// Whether it is a 单品券; `None` when absent or `null`.
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
     pub singleitem: Option<bool>,
     /// Fixed-amount terms.
-    #[serde(default)]
     pub normal_coupon_information: Option<NormalCouponInformation>,
     /// Use details.
-    #[serde(default)]
     pub consume_information: Option<ConsumeInformation>,
     /// `MULTIUSE` (消费金) when sent; absent otherwise.
-    #[serde(default)]
     pub business_type: Option<String>,
+}
+
+/// The `COUPON.USE` resource as it arrives: [`CouponUseEvent`]'s fields plus `state`.
+#[derive(Deserialize)]
+struct CouponUseEventWire {
+    stock_creator_mchid: String,
+    stock_id: String,
+    coupon_id: String,
+    #[serde(default)]
+    singleitem_discount_off: Option<SingleitemDiscountOff>,
+    #[serde(default)]
+    discount_to: Option<DiscountTo>,
+    #[serde(default, deserialize_with = "or_default")]
+    coupon_name: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default, deserialize_with = "or_default")]
+    description: String,
+    #[serde(default, deserialize_with = "or_default")]
+    create_time: String,
+    #[serde(default, deserialize_with = "or_default")]
+    coupon_type: String,
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    no_cash: Option<bool>,
+    #[serde(default, deserialize_with = "or_default")]
+    available_begin_time: String,
+    #[serde(default, deserialize_with = "or_default")]
+    available_end_time: String,
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    singleitem: Option<bool>,
+    #[serde(default)]
+    normal_coupon_information: Option<NormalCouponInformation>,
+    #[serde(default)]
+    consume_information: Option<ConsumeInformation>,
+    #[serde(default)]
+    business_type: Option<String>,
+}
+
+impl From<CouponUseEventWire> for CouponUseEvent {
+    fn from(w: CouponUseEventWire) -> Self {
+        let status = w.status.filter(|s| !s.is_empty()).or(w.state).unwrap_or_default();
+        Self {
+            stock_creator_mchid: w.stock_creator_mchid,
+            stock_id: w.stock_id,
+            coupon_id: w.coupon_id,
+            singleitem_discount_off: w.singleitem_discount_off,
+            discount_to: w.discount_to,
+            coupon_name: w.coupon_name,
+            status,
+            description: w.description,
+            create_time: w.create_time,
+            coupon_type: w.coupon_type,
+            no_cash: w.no_cash,
+            available_begin_time: w.available_begin_time,
+            available_end_time: w.available_end_time,
+            singleitem: w.singleitem,
+            normal_coupon_information: w.normal_coupon_information,
+            consume_information: w.consume_information,
+            business_type: w.business_type,
+        }
+    }
 }
 
 impl CouponUseEvent {
@@ -273,8 +334,8 @@ fn to_i64<E: serde::de::Error>(v: NumOrString) -> Result<i64, E> {
     }
 }
 
-fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    to_i64(NumOrString::deserialize(d)?)
+fn lenient_i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(lenient_opt_i64(d)?.unwrap_or(0))
 }
 
 fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
