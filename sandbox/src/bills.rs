@@ -24,6 +24,17 @@ pub const USE_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额�
 /// Header of the refund-flow file (layout UNVERIFIED: no source shows one; modelled on use-flow).
 pub const REFUND_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）,交易类型,支付单号,退款单号,退款时间,消耗商户号,设备号,银行流水号,单品信息";
 
+/// One backtick-prefixed cell as the real bill writes it (`` `value ``). Values are validated on
+/// the way in, so they hold no `,`, `"`, CR or LF; should one ever do, the cell is quoted as in
+/// RFC 4180 (backtick inside the quotes, `"` doubled) rather than break the row.
+pub fn ticked_cell(value: &str) -> String {
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"`{}\"", value.replace('"', "\"\""))
+    } else {
+        format!("`{value}")
+    }
+}
+
 /// Renders a flow file: UTF-8 without BOM, CRLF, backtick-prefixed cells, the last three
 /// columns quoted, then the `总条数` trailer.
 pub fn render_flow(records: &[&FlowRecord], refund: bool) -> Vec<u8> {
@@ -45,7 +56,7 @@ pub fn render_flow(records: &[&FlowRecord], refund: bool) -> Vec<u8> {
         }
         cells.push(bill_time(r.time));
         cells.push(r.mchid.clone());
-        let ticked: Vec<String> = cells.iter().map(|c| format!("`{c}")).collect();
+        let ticked: Vec<String> = cells.iter().map(|c| ticked_cell(c)).collect();
         out.push_str(&ticked.join(","));
         out.push_str(",\"013467007045764\",\"\",\"\"\r\n");
     }
@@ -247,16 +258,10 @@ pub fn store_image(shared: &Shared, u: Upload) -> Result<Value, ApiErr> {
         .filename
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let mime = match ext.as_str() {
-        "png" => "image/png",
-        "bmp" => "image/bmp",
-        _ => "image/jpeg",
-    };
+        .filter(|e| ["png", "bmp", "jpg", "jpeg"].contains(&e.as_str()))
+        .unwrap_or_else(|| "jpg".to_owned());
     let digest = hex_lower(&sha256(&req.bytes));
     let id = format!("{}.{ext}", digest.get(..32).unwrap_or(&digest));
-    lock(&shared.state)
-        .media
-        .insert(id.clone(), (mime.to_owned(), req.bytes));
+    shared.media.put(&id, &req.bytes)?;
     Ok(json!({"media_url": format!("{}/media/{id}", shared.base_url)}))
 }
