@@ -14,12 +14,102 @@ use serde_json::{Value, json};
 use wechatpay_coupons::{Client, Error, HttpResponse, Method};
 use wechatpay_sandbox::http_client::{agent, sandbox_get, sandbox_post, send};
 use wechatpay_sandbox::util::{RunningClock, parse_rfc3339, rfc3339};
-use wechatpay_sandbox::{Sandbox, SandboxConfig, SandboxHandle, merchant};
+use wechatpay_sandbox::{LogSink, Sandbox, SandboxConfig, SandboxHandle, ServerLimits, merchant};
 
 const START: &str = "2026-12-05T09:59:30+08:00";
 
 fn clock() -> Arc<RunningClock> {
     Arc::new(RunningClock::starting_at(parse_rfc3339(START).unwrap()))
+}
+
+/// A log sink that keeps the lines.
+fn log_capture() -> (LogSink, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let l = lines.clone();
+    (
+        Arc::new(move |line: &str| l.lock().unwrap().push(line.to_owned())),
+        lines,
+    )
+}
+
+fn logged(lines: &Mutex<Vec<String>>) -> String {
+    lines.lock().unwrap().join("\n")
+}
+
+/// Raises this process's open-file soft limit to its hard limit (the client and the server
+/// sides of every test connection count against it); returns the soft limit in force.
+fn raise_nofile() -> u64 {
+    #[cfg(unix)]
+    {
+        let _ = rlimit::increase_nofile_limit(u64::MAX);
+        rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |l| l.0)
+    }
+    #[cfg(not(unix))]
+    {
+        u64::MAX
+    }
+}
+
+fn host(sb: &SandboxHandle) -> String {
+    sb.base_url().strip_prefix("http://").unwrap().to_owned()
+}
+
+/// Reads an HTTP response up to the server's close; `(status, body)`. An error when the server
+/// neither answers nor closes within `within`.
+fn read_response(s: &mut TcpStream, within: Duration) -> Result<(u16, String), String> {
+    let deadline = Instant::now() + within;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(format!(
+                "still open after {within:?}; got {:?}",
+                String::from_utf8_lossy(&got)
+            ));
+        }
+        s.set_read_timeout(Some(left)).unwrap();
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(format!(
+                    "still open after {within:?}; got {:?}",
+                    String::from_utf8_lossy(&got)
+                ));
+            }
+            Err(e) if got.is_empty() => return Err(format!("closed without an answer: {e}")),
+            Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&got).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|r| r.get(..3))
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("not an HTTP response: {text:?}"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+/// Whether the server closes `s` (EOF or reset) before `deadline`.
+fn closed_by_server(s: &mut TcpStream, deadline: Instant) -> bool {
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        s.set_read_timeout(Some(left)).unwrap();
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return false,
+            Err(_) => return true,
+        }
+    }
 }
 
 fn start(mut config: SandboxConfig) -> (SandboxHandle, Client) {
@@ -200,4 +290,195 @@ fn a_callback_that_never_answers_does_not_stall_api_requests() {
     let (_, log) = sandbox_get(&a, &format!("{}/sandbox/notifications", sb.base_url())).unwrap();
     assert_eq!(log["data"].as_array().unwrap().len(), 4);
     assert_eq!(log["data"][0]["acknowledged"], false);
+}
+
+// ---- slow clients ----------------------------------------------------------------------
+
+/// A bounded slowloris: 2,000 connections that each send half a request head and then nothing.
+/// Signed requests made meanwhile succeed promptly (the cap closes the oldest half-sent
+/// connections to admit them), and every half-sent connection is closed by the server: evicted at
+/// the cap or cut at the header-read timeout. Both events are logged.
+#[test]
+fn slowloris_2000_half_sent_requests_do_not_lock_out_signed_requests() {
+    let soft = raise_nofile();
+    // Client and server sides of each connection are in this process; keep room for the rest.
+    let n = 2000.min(usize::try_from(soft.saturating_sub(1200)).unwrap_or(usize::MAX));
+    if n < 2000 {
+        eprintln!("open-file limit {soft}: scaled the slowloris down to {n} connections");
+    }
+    let (log, lines) = log_capture();
+    let mut limits = ServerLimits::default();
+    limits.header_read_timeout = Duration::from_secs(8);
+    let (sb, client) = start(SandboxConfig {
+        limits,
+        log,
+        ..SandboxConfig::default()
+    });
+    let addr = host(&sb);
+    let mut half_sent = Vec::with_capacity(n);
+    let mut worst = Duration::ZERO;
+    for i in 0..n {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(b"POST /v3/marketing/favor/coupon-stocks HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slo")
+            .unwrap();
+        half_sent.push(s);
+        if i % 500 == 499 {
+            worst = worst.max(timed_signed_call(&client));
+        }
+    }
+    // With all of them sent: a whole business flow still works, and promptly.
+    let t = Instant::now();
+    let stock = running_stock(&client, 10);
+    send_coupon(&sb, &client, &stock, "oLoris");
+    worst = worst.max(t.elapsed() / 3);
+    for _ in 0..5 {
+        worst = worst.max(timed_signed_call(&client));
+    }
+    assert!(
+        worst < Duration::from_secs(4),
+        "a signed call took {worst:?} (header timeout 8 s)"
+    );
+    let deadline = Instant::now() + Duration::from_secs(8 + 30);
+    let still_open = half_sent
+        .iter_mut()
+        .map(|s| closed_by_server(s, deadline))
+        .filter(|closed| !closed)
+        .count();
+    assert_eq!(still_open, 0, "half-sent connections the server kept open");
+    let text = logged(&lines);
+    assert!(text.contains("connection cap (512) reached"), "{text}");
+    assert!(text.contains("no complete request head from"), "{text}");
+}
+
+/// When every connection slot is inside a request, a new connection is answered `503` at once
+/// (WeChat's error style) instead of waiting unseen; the slow bodies holding the slots are
+/// answered `408` at the body-read timeout and closed, and the server serves again.
+#[test]
+fn at_the_cap_with_every_slot_in_a_request_a_new_connection_gets_503() {
+    let (log, lines) = log_capture();
+    let mut limits = ServerLimits::default();
+    limits.max_connections = 4;
+    limits.body_read_timeout = Duration::from_secs(5);
+    let (sb, client) = start(SandboxConfig {
+        limits,
+        log,
+        ..SandboxConfig::default()
+    });
+    let addr = host(&sb);
+    let mut slow: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            s.write_all(b"POST /sandbox/use HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"coupon")
+                .unwrap();
+            s
+        })
+        .collect();
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut extra = TcpStream::connect(&addr).unwrap();
+    extra
+        .write_all(b"GET /sandbox/clock HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (status, body) = read_response(&mut extra, Duration::from_secs(20)).unwrap();
+    assert_eq!(status, 503, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["code"], "SERVICE_UNAVAILABLE");
+    assert!(
+        t.elapsed() < Duration::from_secs(4),
+        "answered only after {:?}",
+        t.elapsed()
+    );
+    for s in &mut slow {
+        let (status, body) = read_response(s, Duration::from_secs(30)).unwrap();
+        assert_eq!(status, 408, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert!(v["message"].as_str().unwrap().contains("not received within 5s"), "{v}");
+    }
+    timed_signed_call(&client);
+    let text = logged(&lines);
+    assert!(text.contains("every connection inside a request: refused"), "{text}");
+    assert!(text.contains("not received within 5s: answered 408"), "{text}");
+}
+
+/// A `Content-Length` of 1 GB with 10 bytes sent is answered `413` at once and closed: it is
+/// neither read nor held open until the body-read timeout (30 s by default).
+#[test]
+fn a_declared_1gb_body_is_refused_and_closed_without_waiting() {
+    let (sb, _client) = start(SandboxConfig::default());
+    let mut s = TcpStream::connect(host(&sb)).unwrap();
+    s.write_all(b"POST /v3/marketing/favor/coupon-stocks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n0123456789")
+        .unwrap();
+    let (status, body) = read_response(&mut s, Duration::from_secs(15)).unwrap();
+    assert_eq!(status, 413, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["code"], "INVALID_REQUEST");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("body too large: at most 3145728 bytes"),
+        "{v}"
+    );
+}
+
+/// A body that stops arriving is answered `408` at the body-read timeout, and the connection
+/// is closed.
+#[test]
+fn a_body_that_stops_arriving_gets_408_at_the_body_timeout() {
+    let (log, lines) = log_capture();
+    let mut limits = ServerLimits::default();
+    limits.body_read_timeout = Duration::from_secs(2);
+    let (sb, _client) = start(SandboxConfig {
+        limits,
+        log,
+        ..SandboxConfig::default()
+    });
+    let mut s = TcpStream::connect(host(&sb)).unwrap();
+    let t = Instant::now();
+    s.write_all(b"POST /v3/marketing/favor/coupon-stocks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n0123456789")
+        .unwrap();
+    let (status, body) = read_response(&mut s, Duration::from_secs(30)).unwrap();
+    assert_eq!(status, 408, "{body}");
+    assert!(
+        t.elapsed() >= Duration::from_millis(1500),
+        "answered after {:?}",
+        t.elapsed()
+    );
+    assert!(logged(&lines).contains("not received within 2s"));
+}
+
+/// A chunked body past the cap is `413` in WeChat's error style; broken chunk framing is a
+/// "malformed body", not "body too large".
+#[test]
+fn oversized_and_malformed_chunked_bodies_get_their_own_answers() {
+    let mut limits = ServerLimits::default();
+    limits.max_body_bytes = 1024;
+    let (sb, _client) = start(SandboxConfig {
+        limits,
+        ..SandboxConfig::default()
+    });
+    let mut s = TcpStream::connect(host(&sb)).unwrap();
+    let mut req = b"POST /sandbox/use HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..4 {
+        req.extend_from_slice(b"200\r\n");
+        req.extend_from_slice(&[b'a'; 0x200]);
+        req.extend_from_slice(b"\r\n");
+    }
+    req.extend_from_slice(b"0\r\n\r\n");
+    s.write_all(&req).unwrap();
+    let (status, body) = read_response(&mut s, Duration::from_secs(15)).unwrap();
+    assert_eq!(status, 413, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["code"], "INVALID_REQUEST");
+    assert!(v["message"].as_str().unwrap().contains("at most 1024 bytes"), "{v}");
+
+    let mut s = TcpStream::connect(host(&sb)).unwrap();
+    s.write_all(b"POST /sandbox/use HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n")
+        .unwrap();
+    let (status, body) = read_response(&mut s, Duration::from_secs(15)).unwrap();
+    assert_eq!(status, 400, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("malformed body"), "{v}");
+    assert!(!message.contains("too large"), "{v}");
 }
