@@ -545,3 +545,224 @@ fn oversized_and_malformed_chunked_bodies_get_their_own_answers() {
     assert!(message.contains("malformed body"), "{v}");
     assert!(!message.contains("too large"), "{v}");
 }
+
+// ---- bounds ----------------------------------------------------------------------------
+
+/// `/sandbox/clock/advance` refuses a step that would take the business clock past
+/// 9999-12-31 (the old code wrapped `i64::MAX` into a negative time), naming the field and the
+/// accepted range; the clock is unchanged. The exact maximum is accepted, one more is not.
+#[test]
+fn clock_advance_refuses_out_of_range_steps() {
+    let (sb, _client) = start(SandboxConfig::default());
+    let a = agent(Duration::from_secs(30));
+    let url = format!("{}/sandbox/clock/advance", sb.base_url());
+    for bad in [json!(i64::MAX), json!(u64::MAX), json!(-1), json!(1.5), json!("60"), json!(1e300)] {
+        let (st, v) = sandbox_post(&a, &url, &json!({ "seconds": bad })).unwrap();
+        assert_eq!(st, 400, "{bad}: {v}");
+        assert_eq!(v["code"], "PARAM_ERROR");
+        assert_eq!(v["detail"]["field"], "seconds");
+        let message = v["message"].as_str().unwrap();
+        assert!(message.contains("expected an integer in [0, "), "{message}");
+        assert!(message.contains("9999-12-31T00:00:00+08:00"), "{message}");
+    }
+    let (_, clock) = sandbox_get(&a, &format!("{}/sandbox/clock", sb.base_url())).unwrap();
+    assert_eq!(clock["offset_seconds"], 0);
+    let now = clock["now"].as_i64().unwrap();
+    assert!(now > 0);
+    // The whole range, minus a margin for the clock ticking between the two calls.
+    let max = wechatpay_sandbox::notify::MAX_BUSINESS_TIME - now - 60;
+    let (st, clock) = sandbox_post(&a, &url, &json!({ "seconds": max })).unwrap();
+    assert_eq!(st, 200, "{clock}");
+    assert!(clock["now_rfc3339"].as_str().unwrap().starts_with("9999-12-30T23:"), "{clock}");
+    let (st, v) = sandbox_post(&a, &url, &json!({ "seconds": 3600 })).unwrap();
+    assert_eq!(st, 400, "{v}");
+    let (_, after) = sandbox_get(&a, &format!("{}/sandbox/clock", sb.base_url())).unwrap();
+    assert_eq!(after["offset_seconds"], max);
+}
+
+fn upload(client: &Client, name: &str, bytes: &[u8]) -> HttpResponse {
+    let req = client.image_upload_request(name, bytes).unwrap();
+    send(&agent(Duration::from_secs(30)), &req).unwrap()
+}
+
+fn png(n: u8) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend(std::iter::repeat_n(n, 64));
+    v
+}
+
+/// Uploaded images live as files in the merchant directory's `media/` folder, not in memory;
+/// past the cap an upload is refused in WeChat's error style; the same image again is not a
+/// new one; and after a restart on the same directory the images are still served and still
+/// accepted as `media_url`s.
+#[test]
+fn uploaded_images_are_kept_on_disk_within_a_cap() {
+    let dir = std::env::temp_dir().join(format!(
+        "hardening-media-{}-{}",
+        std::process::id(),
+        wechatpay_coupons::clock::random_string(6).unwrap()
+    ));
+    let mut limits = ServerLimits::default();
+    limits.max_media_files = 2;
+    let config = || SandboxConfig {
+        merchant_dir: Some(dir.clone()),
+        limits: limits.clone(),
+        ..SandboxConfig::default()
+    };
+    let (sb, client) = start(config());
+    let first = client.parse_image_upload_response(&upload(&client, "a.png", &png(1))).unwrap().media_url;
+    client.parse_image_upload_response(&upload(&client, "b.png", &png(2))).unwrap();
+    client.parse_image_upload_response(&upload(&client, "again.png", &png(1))).unwrap();
+    let files: Vec<_> = std::fs::read_dir(dir.join("media")).unwrap().flatten().collect();
+    assert_eq!(files.len(), 2);
+    let full = upload(&client, "c.png", &png(3));
+    assert_eq!(full.status, 400, "{}", String::from_utf8_lossy(&full.body));
+    let v: Value = serde_json::from_slice(&full.body).unwrap();
+    assert_eq!(v["code"], "PARAM_ERROR");
+    assert_eq!(v["detail"]["field"], "file");
+    assert!(v["message"].as_str().unwrap().contains("media store full"), "{v}");
+    sb.shutdown();
+
+    let (sb, client) = start(config());
+    let url = first.replacen(
+        first.split("/media/").next().unwrap(),
+        sb.base_url(),
+        1,
+    );
+    let mut r = ureq::get(&url).call().unwrap();
+    assert_eq!(r.body_mut().read_to_vec().unwrap(), png(1));
+    // Ids from URLs never reach the file system unchecked.
+    let escape = format!("{}/media/..%2Fmerchant.json", sb.base_url());
+    assert_eq!(ureq::get(&escape).call().map(|r| r.status().as_u16()).unwrap_or(404), 404);
+    let mchid = client.mchid().to_owned();
+    let now = client.now();
+    let body = json!({
+        "stock_name": "图片批次", "belong_merchant": mchid,
+        "available_begin_time": rfc3339(now), "available_end_time": rfc3339(now + 86_400),
+        "stock_use_rule": {"max_coupons": 10, "max_amount": 1000, "max_coupons_per_user": 1,
+            "natural_person_limit": false, "prevent_api_abuse": false},
+        "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 100, "transaction_minimum": 1000}},
+        "pattern_info": {"description": "d", "merchant_logo": url},
+        "no_cash": false, "stock_type": "NORMAL", "out_request_no": "img-after-restart",
+    });
+    call(&client, Method::Post, "/v3/marketing/favor/coupon-stocks", Some(body)).unwrap();
+    sb.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- bill output -----------------------------------------------------------------------
+
+/// `/sandbox/use` refuses values that would break the bill (`a,b\r\nX` as a transaction id,
+/// and the like), naming the field; accepted values come back intact from the bill through the
+/// core's bill parser and through a plain CSV reader.
+#[test]
+fn sandbox_use_fields_cannot_break_the_bill() {
+    let (sb, client) = start(SandboxConfig::default());
+    let a = agent(Duration::from_secs(30));
+    let use_url = format!("{}/sandbox/use", sb.base_url());
+    let stock = running_stock(&client, 10);
+    let coupon = send_coupon(&sb, &client, &stock, "oBill");
+    for (field, value) in [
+        ("transaction_id", json!("a,b\r\nX")),
+        ("transaction_id", json!("4200\"000")),
+        ("transaction_id", json!(4_200_000_000_i64)),
+        ("transaction_id", json!("1".repeat(33))),
+        ("mchid", json!("1900,000001")),
+        ("coupon_id", json!(format!("{coupon}\n"))),
+        ("openid", json!("oBill\r\n")),
+        ("order_amount", json!(-1500)),
+        ("order_amount", json!("1500")),
+    ] {
+        let mut body = json!({"coupon_id": coupon, "order_amount": 1500});
+        body[field] = value.clone();
+        let (st, v) = sandbox_post(&a, &use_url, &body).unwrap();
+        assert_eq!(st, 400, "{field}={value}: {v}");
+        assert_eq!(v["code"], "PARAM_ERROR", "{v}");
+        assert_eq!(v["detail"]["field"], field, "{v}");
+    }
+    let long = "9".repeat(10_000);
+    let (st, v) = sandbox_post(&a, &use_url, &json!({"coupon_id": coupon, "transaction_id": long})).unwrap();
+    assert_eq!(st, 400);
+    assert!(v.to_string().len() < 1000, "the echoed value is cut: {v}");
+    // Still unused; a valid use goes into the bill as sent.
+    let tid = "4200000000202612050000012345";
+    let (st, v) = sandbox_post(
+        &a,
+        &use_url,
+        &json!({"coupon_id": coupon, "order_amount": 1500, "transaction_id": tid, "mchid": client.mchid()}),
+    )
+    .unwrap();
+    assert_eq!(st, 200, "{v}");
+    sandbox_post(
+        &a,
+        &format!("{}/sandbox/clock/advance", sb.base_url()),
+        &json!({"seconds": 3 * 86_400}),
+    )
+    .unwrap();
+    let flow = raw(
+        &client,
+        Method::Get,
+        &format!("/v3/marketing/favor/stocks/{stock}/use-flow"),
+        None,
+    );
+    let verified = client.parse_response(&flow).unwrap();
+    let download = wechatpay_coupons::favor::bills::BillDownload::from_response(&verified).unwrap();
+    let file = raw(
+        &client,
+        Method::Get,
+        download.url.strip_prefix(sb.base_url()).unwrap(),
+        None,
+    );
+    assert_eq!(file.status, 200);
+    let bill =
+        wechatpay_coupons::favor::bills::parse_bill::<wechatpay_coupons::favor::bills::UseFlow>(&file.body, &download)
+            .unwrap();
+    assert_eq!(bill.rows.len(), 1);
+    assert_eq!(bill.rows[0].columns.transaction_id.as_deref(), Some(tid));
+    assert_eq!(bill.rows[0].columns.coupon_id, coupon.as_str());
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&file.body[..])
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!((rows[0].len(), rows[1].len()), (12, 12), "{rows:?}");
+    assert_eq!(rows[1][6], format!("`{tid}"));
+    assert_eq!(rows[3], vec!["`1".to_owned()]);
+}
+
+// ---- the loopback rule -----------------------------------------------------------------
+
+/// An `http://` callback must name a literal loopback address or `localhost`: names that merely
+/// start with `127.` or `localhost` are refused, naming `notify_url`.
+#[test]
+fn http_callbacks_on_look_alike_loopback_names_are_refused() {
+    let (_sb, client) = start(SandboxConfig::default());
+    for url in [
+        "http://127.example.com/n",
+        "http://127.0.0.1.nip.io/n",
+        "http://localhost.example.com/n",
+        "http://127.0.0.1@evil.example/n",
+    ] {
+        let r = raw(
+            &client,
+            Method::Post,
+            "/v3/marketing/favor/callbacks",
+            Some(json!({"mchid": client.mchid(), "notify_url": url})),
+        );
+        assert_eq!(r.status, 400, "{url}: {}", String::from_utf8_lossy(&r.body));
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["detail"]["field"], "notify_url", "{url}: {v}");
+    }
+    for url in ["http://127.0.0.1:9/n", "http://127.8.9.10/n", "http://localhost:9/n", "http://[::1]:9/n"] {
+        call(
+            &client,
+            Method::Post,
+            "/v3/marketing/favor/callbacks",
+            Some(json!({"mchid": client.mchid(), "notify_url": url})),
+        )
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+}
