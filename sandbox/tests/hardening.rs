@@ -556,7 +556,14 @@ fn clock_advance_refuses_out_of_range_steps() {
     let (sb, _client) = start(SandboxConfig::default());
     let a = agent(Duration::from_secs(30));
     let url = format!("{}/sandbox/clock/advance", sb.base_url());
-    for bad in [json!(i64::MAX), json!(u64::MAX), json!(-1), json!(1.5), json!("60"), json!(1e300)] {
+    for bad in [
+        json!(i64::MAX),
+        json!(u64::MAX),
+        json!(-1),
+        json!(1.5),
+        json!("60"),
+        json!(1e300),
+    ] {
         let (st, v) = sandbox_post(&a, &url, &json!({ "seconds": bad })).unwrap();
         assert_eq!(st, 400, "{bad}: {v}");
         assert_eq!(v["code"], "PARAM_ERROR");
@@ -573,7 +580,10 @@ fn clock_advance_refuses_out_of_range_steps() {
     let max = wechatpay_sandbox::notify::MAX_BUSINESS_TIME - now - 60;
     let (st, clock) = sandbox_post(&a, &url, &json!({ "seconds": max })).unwrap();
     assert_eq!(st, 200, "{clock}");
-    assert!(clock["now_rfc3339"].as_str().unwrap().starts_with("9999-12-30T23:"), "{clock}");
+    assert!(
+        clock["now_rfc3339"].as_str().unwrap().starts_with("9999-12-30T23:"),
+        "{clock}"
+    );
     let (st, v) = sandbox_post(&a, &url, &json!({ "seconds": 3600 })).unwrap();
     assert_eq!(st, 400, "{v}");
     let (_, after) = sandbox_get(&a, &format!("{}/sandbox/clock", sb.base_url())).unwrap();
@@ -610,9 +620,16 @@ fn uploaded_images_are_kept_on_disk_within_a_cap() {
         ..SandboxConfig::default()
     };
     let (sb, client) = start(config());
-    let first = client.parse_image_upload_response(&upload(&client, "a.png", &png(1))).unwrap().media_url;
-    client.parse_image_upload_response(&upload(&client, "b.png", &png(2))).unwrap();
-    client.parse_image_upload_response(&upload(&client, "again.png", &png(1))).unwrap();
+    let first = client
+        .parse_image_upload_response(&upload(&client, "a.png", &png(1)))
+        .unwrap()
+        .media_url;
+    client
+        .parse_image_upload_response(&upload(&client, "b.png", &png(2)))
+        .unwrap();
+    client
+        .parse_image_upload_response(&upload(&client, "again.png", &png(1)))
+        .unwrap();
     let files: Vec<_> = std::fs::read_dir(dir.join("media")).unwrap().flatten().collect();
     assert_eq!(files.len(), 2);
     let full = upload(&client, "c.png", &png(3));
@@ -624,16 +641,15 @@ fn uploaded_images_are_kept_on_disk_within_a_cap() {
     sb.shutdown();
 
     let (sb, client) = start(config());
-    let url = first.replacen(
-        first.split("/media/").next().unwrap(),
-        sb.base_url(),
-        1,
-    );
+    let url = first.replacen(first.split("/media/").next().unwrap(), sb.base_url(), 1);
     let mut r = ureq::get(&url).call().unwrap();
     assert_eq!(r.body_mut().read_to_vec().unwrap(), png(1));
     // Ids from URLs never reach the file system unchecked.
     let escape = format!("{}/media/..%2Fmerchant.json", sb.base_url());
-    assert_eq!(ureq::get(&escape).call().map(|r| r.status().as_u16()).unwrap_or(404), 404);
+    assert_eq!(
+        ureq::get(&escape).call().map(|r| r.status().as_u16()).unwrap_or(404),
+        404
+    );
     let mchid = client.mchid().to_owned();
     let now = client.now();
     let body = json!({
@@ -756,7 +772,12 @@ fn http_callbacks_on_look_alike_loopback_names_are_refused() {
         let v: Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["detail"]["field"], "notify_url", "{url}: {v}");
     }
-    for url in ["http://127.0.0.1:9/n", "http://127.8.9.10/n", "http://localhost:9/n", "http://[::1]:9/n"] {
+    for url in [
+        "http://127.0.0.1:9/n",
+        "http://127.8.9.10/n",
+        "http://localhost:9/n",
+        "http://[::1]:9/n",
+    ] {
         call(
             &client,
             Method::Post,
