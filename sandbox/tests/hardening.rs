@@ -300,6 +300,7 @@ fn callbacks_that_never_answer_do_not_stall_api_requests() {
         calls += 1;
     }
     assert!(calls > 3);
+    eprintln!("{USES} hanging deliveries: slowest API call {worst:?}");
     assert!(
         worst < Duration::from_secs(5),
         "an API call took {worst:?} while deliveries hung for 30 s"
@@ -397,6 +398,7 @@ fn slowloris_2000_half_sent_requests_do_not_lock_out_signed_requests() {
     for _ in 0..5 {
         worst = worst.max(timed_signed_call(&client));
     }
+    eprintln!("slowloris: {n} half-sent connections; slowest signed call {worst:?}");
     assert!(
         worst < Duration::from_secs(4),
         "a signed call took {worst:?} (header timeout 8 s)"
@@ -408,6 +410,7 @@ fn slowloris_2000_half_sent_requests_do_not_lock_out_signed_requests() {
         .filter(|closed| !closed)
         .count();
     assert_eq!(still_open, 0, "half-sent connections the server kept open");
+    eprintln!("slowloris: all closed by the server after {:?}", t.elapsed());
     let text = logged(&lines);
     assert!(text.contains("connection cap (512) reached"), "{text}");
     assert!(text.contains("no complete request head from"), "{text}");
