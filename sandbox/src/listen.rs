@@ -41,8 +41,9 @@ pub struct ServerLimits {
     /// limit allows). At the cap the oldest connection not inside a request is closed to make
     /// room; when none is, the new one is answered `503`.
     pub max_connections: usize,
-    /// Time a client has to send a complete request head, counted from the connection's first
-    /// byte or the end of its previous response (default 10 s). Then the connection is closed.
+    /// Time a client has to send a complete request head, counted from the opening of the
+    /// connection or the end of its previous response (default 10 s; so also the longest idle
+    /// time between keep-alive requests). Then the connection is closed.
     pub header_read_timeout: Duration,
     /// Time a client has to send the whole body once the head is in (default 30 s). Then it is
     /// answered `408` and the connection is closed.
