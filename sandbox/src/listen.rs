@@ -106,6 +106,7 @@ impl Throttle {
 
 /// The throttled log lines of the server's limits.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct LimitEvents {
     /// The connection cap made room or refused a connection.
     pub cap: Throttle,
@@ -317,6 +318,7 @@ pub async fn serve(listener: TcpListener, app: Router, shared: Arc<Shared>, mut 
 
 /// Why a request body was not read in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BodyError {
     /// Longer than the cap (declared or sent).
     TooLarge,
