@@ -24,6 +24,17 @@ pub const USE_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额�
 /// Header of the refund-flow file (layout UNVERIFIED: no source shows one; modelled on use-flow).
 pub const REFUND_FLOW_HEADER: &str = "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）,交易类型,支付单号,退款单号,退款时间,消耗商户号,设备号,银行流水号,单品信息";
 
+/// One backtick-prefixed cell as the real bill writes it (`` `value ``). Values are validated on
+/// the way in, so they hold no `,`, `"`, CR or LF; should one ever do, the cell is quoted as in
+/// RFC 4180 (backtick inside the quotes, `"` doubled) rather than break the row.
+pub fn ticked_cell(value: &str) -> String {
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"`{}\"", value.replace('"', "\"\""))
+    } else {
+        format!("`{value}")
+    }
+}
+
 /// Renders a flow file: UTF-8 without BOM, CRLF, backtick-prefixed cells, the last three
 /// columns quoted, then the `总条数` trailer.
 pub fn render_flow(records: &[&FlowRecord], refund: bool) -> Vec<u8> {
@@ -45,7 +56,7 @@ pub fn render_flow(records: &[&FlowRecord], refund: bool) -> Vec<u8> {
         }
         cells.push(bill_time(r.time));
         cells.push(r.mchid.clone());
-        let ticked: Vec<String> = cells.iter().map(|c| format!("`{c}")).collect();
+        let ticked: Vec<String> = cells.iter().map(|c| ticked_cell(c)).collect();
         out.push_str(&ticked.join(","));
         out.push_str(",\"013467007045764\",\"\",\"\"\r\n");
     }
@@ -266,16 +277,69 @@ pub fn store_image(shared: &Shared, u: Upload) -> Result<Value, ApiErr> {
         .filename
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let mime = match ext.as_str() {
-        "png" => "image/png",
-        "bmp" => "image/bmp",
-        _ => "image/jpeg",
-    };
+        .filter(|e| ["png", "bmp", "jpg", "jpeg"].contains(&e.as_str()))
+        .unwrap_or_else(|| "jpg".to_owned());
     let digest = hex_lower(&sha256(&req.bytes));
     let id = format!("{}.{ext}", digest.get(..32).unwrap_or(&digest));
-    lock(&shared.state)
-        .media
-        .insert(id.clone(), (mime.to_owned(), req.bytes));
+    shared.media.put(&id, &req.bytes)?;
     Ok(json!({"media_url": format!("{}/media/{id}", shared.base_url)}))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use wechatpay_coupons::favor::bills::{BillDownload, UseFlow, parse_bill};
+
+    fn record(transaction_id: &str, mchid: &str) -> FlowRecord {
+        FlowRecord {
+            stock_id: "17000001".into(),
+            coupon_id: "17000002".into(),
+            discount: 100,
+            order_amount: 1500,
+            transaction_id: transaction_id.into(),
+            refund_id: None,
+            time: 0,
+            mchid: mchid.into(),
+        }
+    }
+
+    fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes)
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    /// A field holding the bill's own separators stays one cell for the core's parser and for a
+    /// plain CSV reader (validation keeps such values out; this is the second line of defence).
+    #[test]
+    fn cells_with_separators_cannot_break_a_row() {
+        let hostile = "a,b\r\nX\"q`";
+        let records = [
+            record(hostile, "1900000001"),
+            record("4200000000202612050000000001", "1,2"),
+        ];
+        let bytes = render_flow(&records.iter().collect::<Vec<_>>(), false);
+        let rows = csv_rows(&bytes);
+        assert_eq!(rows.len(), 5, "{}", String::from_utf8_lossy(&bytes));
+        assert!(rows[1..3].iter().all(|r| r.len() == 12), "{rows:?}");
+        assert_eq!(rows[1][6], format!("`{hostile}"));
+        assert_eq!(rows[2][8], "`1,2");
+        assert_eq!(rows[2][6], "`4200000000202612050000000001");
+        let download: BillDownload = serde_json::from_value(json!({
+            "url": "https://api.mch.weixin.qq.com/v3/billdownload/file?token=t",
+            "hash_type": "SHA1",
+            "hash_value": hex_lower(&sha1(&bytes)),
+        }))
+        .unwrap();
+        let parsed = parse_bill::<UseFlow>(&bytes, &download).unwrap();
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(parsed.rows[0].columns.transaction_id.as_deref(), Some(hostile));
+        assert_eq!(parsed.rows[1].columns.consume_mchid.as_deref(), Some("1,2"));
+        assert_eq!(parsed.summary.declared_count, Some(2));
+    }
 }

@@ -20,8 +20,11 @@
 //! availability). Advancing the business clock never breaks request signing.
 
 pub mod bills;
+pub mod delivery;
 pub mod demo;
 pub mod http_client;
+pub mod listen;
+pub mod media;
 pub mod merchant;
 pub mod notify;
 pub mod receiver;
@@ -30,13 +33,13 @@ pub mod state;
 pub mod util;
 pub mod validation;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use wechatpay_coupons::{Clock, SystemClock};
 
+pub use listen::{LogSink, ServerLimits};
 pub use merchant::{MerchantConfig, MerchantSetup};
 pub use server::Shared;
 
@@ -104,8 +107,12 @@ pub struct SandboxConfig {
     /// Delays before each notification retry; the first delivery is immediate. Default: 9
     /// attempts in all, one minute apart (the documented COUPON.USE schedule).
     pub retry_schedule: Vec<Duration>,
-    /// Timeout of one notification delivery.
+    /// Timeout of one notification delivery attempt (connect, send, response head).
     pub delivery_timeout: Duration,
+    /// Connection cap, read timeouts, body and media caps.
+    pub limits: ServerLimits,
+    /// Where log lines go (default: standard error).
+    pub log: LogSink,
     /// Protocol clock (default: the system clock).
     pub clock: Arc<dyn Clock>,
     /// Lifetime of a bill download URL (default 30 s, as documented).
@@ -126,6 +133,8 @@ impl Default for SandboxConfig {
             rate_limit_per_sec: None,
             retry_schedule: vec![Duration::from_secs(60); 8],
             delivery_timeout: Duration::from_secs(5),
+            limits: ServerLimits::default(),
+            log: listen::stderr_log(),
             clock: Arc::new(SystemClock),
             bill_url_ttl: Duration::from_secs(30),
             strict_bill_timing: true,
@@ -141,6 +150,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("mode", &self.mode)
             .field("probe_rate", &self.probe_rate)
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -204,6 +214,7 @@ impl Sandbox {
         ));
         let (tx, rx) = tokio::sync::watch::channel(false);
         let app = server::router(shared.clone());
+        let serving = shared.clone();
         let listener = {
             let _guard = runtime.enter();
             tokio::net::TcpListener::from_std(std_listener).map_err(|e| SandboxError::Server(e.to_string()))?
@@ -211,25 +222,7 @@ impl Sandbox {
         let thread = std::thread::Builder::new()
             .name("wechatpay-sandbox-main".into())
             .spawn(move || {
-                runtime.block_on(async move {
-                    let mut rx_graceful = rx.clone();
-                    let mut rx_deadline = rx;
-                    let serve = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                        .with_graceful_shutdown(async move {
-                            let _ = rx_graceful.wait_for(|stop| *stop).await;
-                        });
-                    // Keep-alive connections may hold a graceful shutdown open: give them 2 s.
-                    let deadline = async move {
-                        let _ = rx_deadline.wait_for(|stop| *stop).await;
-                        tokio::time::sleep(Duration::from_secs(2)).await;
-                    };
-                    tokio::select! {
-                        r = serve => if let Err(e) = r {
-                            eprintln!("wechatpay-sandbox: server error: {e}");
-                        },
-                        () = deadline => {}
-                    }
-                });
+                runtime.block_on(listen::serve(listener, app, serving, rx));
                 runtime.shutdown_timeout(Duration::from_secs(2));
             })
             .map_err(|e| SandboxError::Server(e.to_string()))?;

@@ -1,18 +1,20 @@
 //! Sandbox-only endpoints under `/sandbox/…` (users paying, refunds, the clock, the delivery
-//! log) and COUPON.USE notification delivery with retries.
+//! log) and the COUPON.USE notifications (built here, delivered by [`crate::delivery`]).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 use wechatpay_coupons::cipher::aead_encrypt;
 use wechatpay_coupons::crypto::BuiltinCrypto;
-use wechatpay_coupons::verify::SIGNATURE_TYPE;
 
-use crate::SigningMode;
-use crate::server::{KeyChoice, Shared, lock};
-use crate::util::{ApiErr, rfc3339};
+use crate::server::{Shared, lock};
+use crate::util::{ApiErr, rfc3339, truncate};
+
+/// The latest business time `/sandbox/clock/advance` reaches: 9999-12-31T00:00:00+08:00 (later
+/// times have no RFC 3339 form with a four-digit year once a day or two is added to them).
+pub const MAX_BUSINESS_TIME: i64 = 253_402_185_600;
 
 /// One delivery attempt.
 #[derive(Debug, Clone, Serialize)]
@@ -59,8 +61,10 @@ fn parse_body(body: &[u8]) -> Result<Value, ApiErr> {
 pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]) -> Result<Value, ApiErr> {
     match (method, rest.trim_end_matches('/')) {
         ("POST", "use") => {
+            let body = parse_body(body)?;
+            check_use_fields(&body)?;
             let now = shared.business_now();
-            let (coupon, rec) = lock(&shared.state).use_coupon(now, &parse_body(body)?)?;
+            let (coupon, rec) = lock(&shared.state).use_coupon(now, &body)?;
             let notification = queue_coupon_use(shared, &coupon)?;
             Ok(json!({
                 "coupon_id": rec.coupon_id,
@@ -69,24 +73,13 @@ pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]
                 "notification_id": notification,
             }))
         }
-        ("POST", "refund") => lock(&shared.state).refund(shared.business_now(), &parse_body(body)?),
-        ("GET", "clock") => Ok(clock_json(shared)),
-        ("POST", "clock/advance") => {
-            let v = parse_body(body)?;
-            let secs = v
-                .get("seconds")
-                .and_then(Value::as_i64)
-                .filter(|s| *s >= 0)
-                .ok_or_else(|| {
-                    ApiErr::body(
-                        "seconds",
-                        v.get("seconds").cloned().unwrap_or(Value::Null),
-                        "a non-negative integer",
-                    )
-                })?;
-            shared.clock_offset.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
-            Ok(clock_json(shared))
+        ("POST", "refund") => {
+            let body = parse_body(body)?;
+            check_digits(&body, "coupon_id", 20, true)?;
+            lock(&shared.state).refund(shared.business_now(), &body)
         }
+        ("GET", "clock") => Ok(clock_json(shared)),
+        ("POST", "clock/advance") => advance_clock(shared, &parse_body(body)?),
         ("GET", "notifications") => Ok(json!({"data": *lock(&shared.deliveries)})),
         ("GET", "merchant") => {
             serde_json::to_value(&shared.merchant.config).map_err(|e| ApiErr::new(500, "SYSTEM_ERROR", e.to_string()))
@@ -97,12 +90,101 @@ pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]
     }
 }
 
+/// A value as echoed in an error: strings cut to 64 characters, other JSON as its (cut) text.
+fn echo(v: Option<&Value>) -> Value {
+    match v {
+        None => Value::Null,
+        Some(Value::String(s)) => Value::String(truncate(s, 64)),
+        Some(v @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => v.clone(),
+        Some(other) => Value::String(truncate(&other.to_string(), 64)),
+    }
+}
+
+/// `field` of `body`, when present, is a string of 1..=`max` ASCII digits.
+fn check_digits(body: &Value, field: &str, max: usize, required: bool) -> Result<(), ApiErr> {
+    match body.get(field) {
+        None | Some(Value::Null) if !required => Ok(()),
+        Some(Value::String(s)) if (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        v => Err(ApiErr::body(
+            field,
+            echo(v),
+            format!("应为 1–{max} 位数字 (expected a string of 1 to {max} digits)"),
+        )),
+    }
+}
+
+/// Largest `order_amount` (fen) `/sandbox/use` accepts.
+pub const MAX_ORDER_AMOUNT: i64 = 10_000_000_000;
+
+/// Checks the fields of `/sandbox/use` against their documented shapes, so that nothing written
+/// into a bill can break its layout: ids are digits, `openid` has no control characters,
+/// `order_amount` is a positive integer.
+pub fn check_use_fields(body: &Value) -> Result<(), ApiErr> {
+    if !body.is_object() {
+        return Err(ApiErr::invalid("请求体应为 JSON 对象 (the body must be a JSON object)"));
+    }
+    check_digits(body, "coupon_id", 20, true)?;
+    check_digits(body, "mchid", 20, false)?;
+    check_digits(body, "transaction_id", 32, false)?;
+    match body.get("openid") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if (1..=128).contains(&s.chars().count()) && !s.chars().any(char::is_control) => {}
+        v => {
+            return Err(ApiErr::body(
+                "openid",
+                echo(v),
+                "应为 1–128 个字符且不含控制字符 (expected 1 to 128 characters, no control characters)",
+            ));
+        }
+    }
+    match body.get("order_amount") {
+        None | Some(Value::Null) => Ok(()),
+        Some(v) if v.as_i64().is_some_and(|a| (1..=MAX_ORDER_AMOUNT).contains(&a)) => Ok(()),
+        v => Err(ApiErr::body(
+            "order_amount",
+            echo(v),
+            format!(
+                "应为 [1, {MAX_ORDER_AMOUNT}] 之间的整数（分） (expected an integer number of fen in [1, {MAX_ORDER_AMOUNT}])"
+            ),
+        )),
+    }
+}
+
+/// `POST /sandbox/clock/advance {"seconds": n}`: moves the business clock forward by `n`, which
+/// must keep it at or before [`MAX_BUSINESS_TIME`].
+fn advance_clock(shared: &Shared, v: &Value) -> Result<Value, ApiErr> {
+    let raw = v.get("seconds");
+    let out_of_range = || {
+        let max = MAX_BUSINESS_TIME.saturating_sub(shared.business_now()).max(0);
+        ApiErr::body(
+            "seconds",
+            echo(raw),
+            format!(
+                "应为 [0, {max}] 之间的整数 (expected an integer in [0, {max}]: the business clock goes up to {})",
+                rfc3339(MAX_BUSINESS_TIME)
+            ),
+        )
+    };
+    let secs = raw
+        .and_then(Value::as_i64)
+        .filter(|s| *s >= 0)
+        .ok_or_else(out_of_range)?;
+    shared
+        .clock_offset
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
+            let new = offset.checked_add(secs)?;
+            (shared.now().checked_add(new)? <= MAX_BUSINESS_TIME).then_some(new)
+        })
+        .map_err(|_| out_of_range())?;
+    Ok(clock_json(shared))
+}
+
 fn clock_json(shared: &Shared) -> Value {
     let b = shared.business_now();
     json!({
         "now": b,
         "now_rfc3339": rfc3339(b),
-        "offset_seconds": shared.clock_offset.load(std::sync::atomic::Ordering::SeqCst),
+        "offset_seconds": shared.clock_offset.load(Ordering::SeqCst),
         "protocol_now": shared.now(),
     })
 }
@@ -159,102 +241,14 @@ pub fn queue_coupon_use(shared: &Arc<Shared>, coupon: &Value) -> Result<Value, A
     let s = shared.clone();
     shared
         .runtime
-        .spawn(async move { deliver(s, index, cb.notify_url, body).await });
+        .spawn(crate::delivery::deliver(s, index, cb.notify_url, body));
     Ok(json!(id))
 }
 
-async fn deliver(shared: Arc<Shared>, index: usize, url: String, body: Vec<u8>) {
-    let attempts = shared.config.retry_schedule.len() + 1;
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            let delay = shared.config.retry_schedule[attempt - 1];
-            tokio::time::sleep(delay).await;
-        }
-        let key = match shared.config.mode {
-            SigningMode::Certificate => KeyChoice::Certificate,
-            SigningMode::PublicKey => KeyChoice::PublicKey,
-            SigningMode::Migration if shared.seq().is_multiple_of(2) => KeyChoice::PublicKey,
-            SigningMode::Migration => KeyChoice::Certificate,
-        };
-        // Probes only on first deliveries: the retry carries a real signature, as WeChat Pay does.
-        let probe = attempt == 0 && shared.take_probe();
-        let at = shared.now();
-        let headers = match shared.sign_headers(key, &body, probe) {
-            Ok(h) => h,
-            Err(e) => {
-                record(
-                    &shared,
-                    index,
-                    Attempt {
-                        at,
-                        status: None,
-                        error: Some(e.message),
-                        probe,
-                        serial: String::new(),
-                    },
-                    false,
-                );
-                continue;
-            }
-        };
-        let serial = headers[3].1.clone();
-        let timeout = shared.config.delivery_timeout;
-        let (url2, body2, request_id) = (url.clone(), body.clone(), format!("NOTIFY-{:016}", shared.seq()));
-        let result = tokio::task::spawn_blocking(move || post(&url2, &headers, &request_id, &body2, timeout)).await;
-        let (status, error) = match result {
-            Ok(Ok(s)) => (Some(s), None),
-            Ok(Err(e)) => (None, Some(e)),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let ok = matches!(status, Some(200 | 204));
-        record(
-            &shared,
-            index,
-            Attempt {
-                at,
-                status,
-                error,
-                probe,
-                serial,
-            },
-            ok,
-        );
-        if ok {
-            return;
-        }
-    }
-    if let Some(d) = lock(&shared.deliveries).get_mut(index) {
-        d.gave_up = true;
-    }
-}
-
-fn record(shared: &Shared, index: usize, a: Attempt, ok: bool) {
+/// Adds an attempt to the delivery log entry `index`.
+pub(crate) fn record(shared: &Shared, index: usize, a: Attempt, ok: bool) {
     if let Some(d) = lock(&shared.deliveries).get_mut(index) {
         d.attempts.push(a);
         d.acknowledged |= ok;
     }
-}
-
-fn post(
-    url: &str,
-    headers: &[(String, String); 4],
-    request_id: &str,
-    body: &[u8],
-    timeout: Duration,
-) -> Result<u16, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut req = agent
-        .post(url)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "Mozilla/4.0 (wechatpay-sandbox notifier)")
-        .header("Request-ID", request_id)
-        .header("Wechatpay-Signature-Type", SIGNATURE_TYPE);
-    for (n, v) in headers {
-        req = req.header(n.as_str(), v.as_str());
-    }
-    req.send(body).map(|r| r.status().as_u16()).map_err(|e| e.to_string())
 }

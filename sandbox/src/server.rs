@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State as AxState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -28,13 +28,13 @@ use wechatpay_coupons::favor::models::{
 };
 use wechatpay_coupons::favor::ops::Operation;
 
+use crate::listen::{BodyError, LimitEvents, read_body};
+use crate::media::MediaStore;
 use crate::merchant::MerchantSetup;
 use crate::state::{Caller, Query, State};
 use crate::util::{ApiErr, parse_query};
 use crate::{SandboxConfig, SigningMode, bills, notify, validation};
 
-/// Largest accepted request body (image upload: 2 MiB plus multipart framing).
-const MAX_BODY: usize = 3 * 1024 * 1024;
 /// Nonces are remembered this long (seconds) to refuse replays.
 const NONCE_WINDOW: i64 = 600;
 
@@ -70,6 +70,12 @@ pub struct Shared {
     pub bills: Mutex<HashMap<String, bills::BillFile>>,
     /// Runtime for background deliveries.
     pub runtime: tokio::runtime::Handle,
+    /// Uploaded images (files in the merchant directory).
+    pub media: MediaStore,
+    /// Throttled log lines of the server's limits.
+    pub events: LimitEvents,
+    /// Notification delivery attempts in flight (at most `limits.max_concurrent_deliveries`).
+    pub delivery_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Locks a mutex, recovering from poisoning (state stays consistent: every transition is
@@ -86,7 +92,13 @@ impl Shared {
         base_url: String,
         runtime: tokio::runtime::Handle,
     ) -> Self {
+        let limits = &config.limits;
+        let media = MediaStore::open(&merchant.dir, limits.max_media_files, limits.max_media_bytes);
+        let delivery_slots = Arc::new(tokio::sync::Semaphore::new(limits.max_concurrent_deliveries.max(1)));
         Self {
+            media,
+            events: LimitEvents::default(),
+            delivery_slots,
             config,
             merchant,
             base_url,
@@ -108,7 +120,7 @@ impl Shared {
 
     /// Business time (stock end, expiry, bills).
     pub fn business_now(&self) -> i64 {
-        self.now() + self.clock_offset.load(Ordering::SeqCst)
+        self.now().saturating_add(self.clock_offset.load(Ordering::SeqCst))
     }
 
     /// A fresh sequence number.
@@ -293,6 +305,7 @@ impl Shared {
             appid: &self.merchant.config.appid,
             now: self.business_now(),
             base_url: &self.base_url,
+            media: &self.media,
         }
     }
 }
@@ -354,6 +367,54 @@ fn signed(shared: &Shared, key: KeyChoice, status: u16, value: &Value) -> Respon
     r
 }
 
+/// The answer to a body that was not read in full (the connection is closed after it: its
+/// framing can no longer be trusted), with a throttled log line.
+fn body_refused(shared: &Shared, e: &BodyError, method: &str, target: &str, peer: SocketAddr) -> Response {
+    let limits = &shared.config.limits;
+    let log = &shared.config.log;
+    let target = crate::util::truncate(target, 64);
+    let err = match e {
+        BodyError::TooLarge => {
+            shared.events.body_refused.log(log, || {
+                format!(
+                    "body of {method} {target} from {peer} is over {} bytes: answered 413",
+                    limits.max_body_bytes
+                )
+            });
+            ApiErr::new(
+                413,
+                "INVALID_REQUEST",
+                format!("请求体过大 (body too large: at most {} bytes)", limits.max_body_bytes),
+            )
+        }
+        BodyError::TimedOut => {
+            shared.events.body_timeout.log(log, || {
+                format!(
+                    "body of {method} {target} from {peer} not received within {:?}: answered 408, connection closed",
+                    limits.body_read_timeout
+                )
+            });
+            ApiErr::new(
+                408,
+                "INVALID_REQUEST",
+                format!(
+                    "请求体接收超时 (body not received within {:?})",
+                    limits.body_read_timeout
+                ),
+            )
+        }
+        BodyError::Malformed(why) => {
+            shared.events.body_refused.log(log, || {
+                format!("malformed body of {method} {target} from {peer}: {why}")
+            });
+            ApiErr::invalid(format!("请求体格式错误 (malformed body: {why})"))
+        }
+    };
+    let mut r = error_response(shared, &err);
+    set(&mut r, "Connection", "close");
+    r
+}
+
 async fn dispatch(
     AxState(shared): AxState<Arc<Shared>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -365,9 +426,9 @@ async fn dispatch(
         .uri
         .path_and_query()
         .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
-    let body = match to_bytes(body, MAX_BODY).await {
-        Ok(b) => b.to_vec(),
-        Err(_) => return error_response(&shared, &ApiErr::invalid("请求体过大 (body too large)")),
+    let body = match read_body(body, &shared.config.limits).await {
+        Ok(b) => b,
+        Err(e) => return body_refused(&shared, &e, &method, &target, peer),
     };
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let path = path.to_owned();
@@ -389,10 +450,10 @@ async fn dispatch(
         };
     }
     if let Some(id) = path.strip_prefix("/media/") {
-        let found = lock(&shared.state).media.get(id).cloned();
+        let found = if method == "GET" { shared.media.get(id) } else { None };
         return match found {
-            Some((mime, bytes)) if method == "GET" => plain(&shared, 200, &mime, bytes),
-            _ => plain(&shared, 404, "application/json", Vec::new()),
+            Some((mime, bytes)) => plain(&shared, 200, mime, bytes),
+            None => plain(&shared, 404, "application/json", Vec::new()),
         };
     }
     if !path.starts_with("/v3/") {

@@ -293,8 +293,6 @@ pub struct State {
     pub uses: Vec<FlowRecord>,
     /// Refunds, in order.
     pub refunds: Vec<FlowRecord>,
-    /// Uploaded images: id → (mime, bytes).
-    pub media: HashMap<String, (String, Vec<u8>)>,
     next_id: u64,
 }
 
@@ -309,6 +307,8 @@ pub struct Caller<'a> {
     pub now: i64,
     /// Base URL of the sandbox (media URLs must start with it).
     pub base_url: &'a str,
+    /// Uploaded images (media URLs must name one).
+    pub media: &'a crate::media::MediaStore,
 }
 
 // ---- field access helpers -------------------------------------------------------------
@@ -433,7 +433,7 @@ impl State {
                     let known = url
                         .strip_prefix(c.base_url)
                         .and_then(|p| p.strip_prefix("/media/"))
-                        .is_some_and(|id| self.media.contains_key(id));
+                        .is_some_and(|id| c.media.contains(id));
                     if !known {
                         return Err(ApiErr::body(
                             field,
@@ -908,8 +908,7 @@ pub fn check_notify_url(url: &str) -> Result<(), ApiErr> {
     let rest = if let Some(r) = url.strip_prefix("https://") {
         r
     } else if let Some(r) = url.strip_prefix("http://") {
-        let host = r.split(['/', ':']).next().unwrap_or_default();
-        if !(host == "localhost" || host.starts_with("127.") || host == "[") {
+        if !crate::delivery::is_loopback_authority(r) {
             return bad("http 仅允许回环地址；请使用 https (http only on loopback in the sandbox)");
         }
         r

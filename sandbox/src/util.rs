@@ -180,6 +180,16 @@ pub fn parse_query(q: &str) -> Option<Vec<(String, String)>> {
         .collect()
 }
 
+/// `s` cut to at most `max` characters, with a note of how many were left out.
+pub fn truncate(s: &str, max: usize) -> String {
+    let total = s.chars().count();
+    if total <= max {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(max).collect();
+    format!("{head}… ({} more characters)", total - max)
+}
+
 /// Formats fen as yuan with two decimals (`150` → `1.50`).
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -200,6 +210,8 @@ mod tests {
         // 1970-01-01 08:00 CST → next day 10:00 CST = 1970-01-02T02:00Z.
         assert_eq!(next_day_10am(0), 86_400 + 2 * 3600);
         assert_eq!(yuan(150), "1.50");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcdé", 2), "ab… (3 more characters)");
         assert_eq!(percent_decode("a%2Bb+c"), Some("a+b+c".into()));
         assert_eq!(
             parse_query("x=1&t=2026-01-01T00%3A00%3A00%2B08%3A00"),
