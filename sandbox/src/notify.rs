@@ -84,7 +84,7 @@ pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]
                         "a non-negative integer",
                     )
                 })?;
-            shared.clock_offset.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+            lock(&shared.state).advance_clock(&shared.clock_offset, secs)?;
             Ok(clock_json(shared))
         }
         ("GET", "notifications") => Ok(json!({"data": *lock(&shared.deliveries)})),

@@ -111,6 +111,11 @@ impl Shared {
         self.now() + self.clock_offset.load(Ordering::SeqCst)
     }
 
+    /// Makes the next sequence numbers follow `start` (used to continue after earlier runs).
+    pub fn continue_sequence(&self, start: u64) {
+        self.counter.fetch_max(start, Ordering::SeqCst);
+    }
+
     /// A fresh sequence number.
     pub fn seq(&self) -> u64 {
         self.counter.fetch_add(1, Ordering::SeqCst) + 1
