@@ -271,7 +271,10 @@ pub fn write_file(path: &Path, content: &[u8]) -> Result<(), SandboxError> {
     let name = path
         .file_name()
         .ok_or_else(|| SandboxError::Io(format!("{}: not a file path", path.display())))?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
     tmp_name.push(".tmp");
