@@ -23,6 +23,7 @@ pub mod bills;
 pub mod demo;
 pub mod dir_lock;
 pub mod http_client;
+pub mod journal;
 pub mod merchant;
 pub mod notify;
 pub mod receiver;
@@ -213,7 +214,7 @@ impl Sandbox {
         let mut merchant = MerchantSetup::load_or_create(&dir, config.mchid.as_deref(), config.clock.now())?;
         let (store, snapshot) = store::Store::open(&dir)?;
         let (clock_offset, boot) = (snapshot.clock_offset, snapshot.boot);
-        let state = state::State::restore(store, snapshot);
+        let state = state::State::restore(Arc::new(journal::Journal::new(store)), snapshot);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -61,6 +61,8 @@ pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]
         ("POST", "use") => {
             let now = shared.business_now();
             let (coupon, rec) = lock(&shared.state).use_coupon(now, &parse_body(body)?)?;
+            // The use is durable before it is notified.
+            shared.sync_state()?;
             let notification = queue_coupon_use(shared, &coupon)?;
             Ok(json!({
                 "coupon_id": rec.coupon_id,

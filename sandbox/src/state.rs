@@ -1,8 +1,8 @@
 //! The coupon business: stocks, coupons, callbacks, uses and refunds. State transitions over a
 //! [`State`] and a business time `now`. The server holds the state behind one mutex, which is
-//! what makes concurrent sends unable to over-issue; a state opened on a store
-//! ([`State::restore`]) commits every change there before applying it in memory, so what was
-//! answered survives a restart.
+//! what makes concurrent sends unable to over-issue. A state opened on a store
+//! ([`State::restore`]) queues every change for its durable copy before applying it in memory
+//! (see [`crate::journal`] for when the answer may go out).
 
 mod model;
 mod persist;
@@ -42,8 +42,8 @@ pub struct State {
     pub media: HashMap<String, (String, Vec<u8>)>,
     /// Last id handed out (stock, coupon, transaction and refund ids share the sequence).
     next_id: u64,
-    /// Where changes are made durable (none: in memory only).
-    store: Option<crate::store::Store>,
+    /// Where changes are queued to be made durable (none: in memory only).
+    journal: Option<std::sync::Arc<crate::journal::Journal>>,
 }
 
 /// Who is calling and when.
@@ -223,7 +223,7 @@ impl State {
             merchants,
             items: cur.available_items.clone().unwrap_or_default(),
         };
-        self.save(&[Change::Stock(&stock)])?;
+        self.save(vec![Change::Stock(stock.clone())])?;
         self.stocks.insert(stock_id.clone(), stock);
         self.create_requests
             .insert(req.out_request_no.clone(), (req.clone(), stock_id.clone()));
@@ -252,15 +252,20 @@ impl State {
                 from.join("/")
             )));
         }
-        let mut changed = stock.clone();
-        changed.status = to;
+        let mut row = stock.persisted();
+        row.status = to;
         match action {
-            "start" => changed.start_time = Some(c.now),
-            "stop" => changed.stop_time = Some(c.now),
+            "start" => row.start_time = Some(c.now),
+            "stop" => row.stop_time = Some(c.now),
             _ => {}
         }
-        self.save(&[Change::Stock(&changed)])?;
-        self.stocks.insert(stock_id.to_owned(), changed);
+        let (start_time, stop_time) = (row.start_time, row.stop_time);
+        self.save(vec![Change::Stock(row)])?;
+        if let Some(s) = self.stocks.get_mut(stock_id) {
+            s.status = to;
+            s.start_time = start_time;
+            s.stop_time = stop_time;
+        }
         Ok(json!({ key: rfc3339(c.now), "stock_id": stock_id }))
     }
 
@@ -336,7 +341,7 @@ impl State {
             out_request_no: req.out_request_no.clone(),
             consume: None,
         };
-        self.save(&[Change::NewCoupon(&coupon, req)])?;
+        self.save(vec![Change::NewCoupon(coupon.clone(), req.clone())])?;
         if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.distributed += 1;
             *s.per_user.entry(openid.to_owned()).or_insert(0) += 1;
@@ -515,10 +520,12 @@ impl State {
                 "至少需要保留一个可用单品编码 (at least one code must remain)",
             ));
         }
-        let mut changed = s.clone();
-        changed.items = items;
-        self.save(&[Change::Stock(&changed)])?;
-        self.stocks.insert(req.stock_id.clone(), changed);
+        let mut row = s.persisted();
+        row.items = items.clone();
+        self.save(vec![Change::Stock(row)])?;
+        if let Some(s) = self.stocks.get_mut(&req.stock_id) {
+            s.items = items;
+        }
         Ok(json!({"effect_time": rfc3339(c.now), "stock_id": req.stock_id}))
     }
 
@@ -534,7 +541,7 @@ impl State {
             enabled: req.switch.unwrap_or(true),
             update_time: c.now,
         };
-        self.save(&[Change::Callback(&callback)])?;
+        self.save(vec![Change::Callback(callback.clone())])?;
         self.callback = Some(callback);
         Ok(json!({"update_time": rfc3339(c.now), "notify_url": req.notify_url}))
     }
@@ -612,7 +619,7 @@ impl State {
             transaction_id,
             order_amount,
         });
-        self.save(&[Change::CouponState(&used), Change::Flow(&rec)])?;
+        self.save(vec![Change::CouponState(used.clone()), Change::Flow(rec.clone())])?;
         let json_out = used.to_json(&stock, now);
         self.coupons.insert(coupon_id, used);
         self.uses.push(rec.clone());
@@ -646,7 +653,7 @@ impl State {
         refunded.status = coupon_status::SENDED;
         refunded.consume = None;
         let new_status = refunded.status_at(now);
-        self.save(&[Change::CouponState(&refunded), Change::Flow(&rec)])?;
+        self.save(vec![Change::CouponState(refunded.clone()), Change::Flow(rec.clone())])?;
         self.coupons.insert(coupon_id.clone(), refunded);
         self.refunds.push(rec);
         Ok(json!({"coupon_id": coupon_id, "refund_id": refund_id, "coupon_status": new_status}))

@@ -590,19 +590,38 @@ fn every_kind_of_change_survives_a_restart() {
 }
 
 #[test]
-fn a_failed_commit_is_not_answered_2xx_and_changes_nothing() {
+fn a_failed_commit_is_not_answered_2xx_and_freezes_the_state_until_a_restart() {
     let (dir, _cleanup) = tmp("busy");
     let clock = Arc::new(RunningClock::starting_at(parse_rfc3339(START).unwrap()));
-    let (sb, client) = start_in(&dir, clock);
+    let (sb, client) = start_in(&dir, clock.clone());
     let appid = sb.merchant().appid.clone();
     let stock = running_stock(&client, client.now(), 10, "busy-stock");
     // Another writer holds the database: the sandbox's commit cannot go through.
     let db = rusqlite::Connection::open(dir.join(wechatpay_sandbox::store::DB_FILE)).unwrap();
     db.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let (status, code) = api_status(send_coupon(&client, &appid, &stock, "dave", "busy-1"));
-    assert_eq!((status, code.as_str()), (500, "SYSTEM_ERROR"));
+    assert_eq!(
+        api_status(send_coupon(&client, &appid, &stock, "dave", "busy-1")),
+        (500, "SYSTEM_ERROR".to_owned())
+    );
     db.execute_batch("ROLLBACK").unwrap();
-    // Nothing was applied: no coupon counted, and the same request now succeeds once.
+    // Memory may now hold what the disk does not: nothing more is answered from it.
+    let frozen = call(
+        &client,
+        Method::Get,
+        &format!(
+            "/v3/marketing/favor/stocks/{stock}?stock_creator_mchid={}",
+            client.mchid()
+        ),
+        None,
+    );
+    assert_eq!(api_status(frozen), (500, "SYSTEM_ERROR".to_owned()));
+    assert_eq!(
+        api_status(send_coupon(&client, &appid, &stock, "erin", "busy-2")),
+        (500, "SYSTEM_ERROR".to_owned())
+    );
+    sb.shutdown();
+    // A restart continues from what was saved: the failed send never happened.
+    let (sb, client) = start_in(&dir, clock);
     assert_eq!(get_stock(&client, &stock)["distributed_coupons"], 0);
     let c = send_coupon(&client, &appid, &stock, "dave", "busy-1").unwrap();
     assert_eq!(get_stock(&client, &stock)["distributed_coupons"], 1);

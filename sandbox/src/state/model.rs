@@ -78,6 +78,33 @@ pub struct Stock {
 }
 
 impl Stock {
+    /// A copy without the counters that follow from the coupons (what the store keeps).
+    pub fn persisted(&self) -> Stock {
+        Stock {
+            stock_id: self.stock_id.clone(),
+            creator: self.creator.clone(),
+            request: self.request.clone(),
+            status: self.status,
+            create_time: self.create_time,
+            begin: self.begin,
+            end: self.end,
+            start_time: self.start_time,
+            stop_time: self.stop_time,
+            coupon_amount: self.coupon_amount,
+            transaction_minimum: self.transaction_minimum,
+            max_coupons: self.max_coupons,
+            max_amount: self.max_amount,
+            max_amount_by_day: self.max_amount_by_day,
+            max_coupons_per_user: self.max_coupons_per_user,
+            minutes_after_receive: self.minutes_after_receive,
+            distributed: 0,
+            issued_by_day: HashMap::new(),
+            per_user: HashMap::new(),
+            merchants: self.merchants.clone(),
+            items: self.items.clone(),
+        }
+    }
+
     /// The status at business time `now`: running/paused/unactivated stocks end at
     /// `available_end_time`.
     pub fn status_at(&self, now: i64) -> &'static str {

@@ -1,19 +1,21 @@
-//! The write-through link between the working [`State`] and its durable copy in
-//! [`crate::store`]: rebuilding the state on start, and committing each change before it is
-//! applied in memory and answered.
+//! The link between the working [`State`] and its durable copy in [`crate::store`]:
+//! rebuilding the state on start, and queueing each change for the group commit of
+//! [`crate::journal`] before it is applied in memory.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde_json::json;
 
 use super::State;
-use crate::store::{Change, Snapshot, Store};
+use crate::journal::Journal;
+use crate::store::{Change, Snapshot};
 use crate::util::{ApiErr, cst_day};
 
 impl State {
-    /// The working state read back from `snap`, writing every later change through to `store`.
+    /// The working state read back from `snap`, queueing every later change in `journal`.
     /// Counters that follow from the coupons (distributed, per user, per day) are recomputed.
-    pub fn restore(store: Store, snap: Snapshot) -> Self {
+    pub fn restore(journal: Arc<Journal>, snap: Snapshot) -> Self {
         let mut st = State {
             next_id: snap.next_id,
             callback: snap.callback,
@@ -38,35 +40,33 @@ impl State {
                 .insert(coupon.out_request_no.clone(), (request, coupon.coupon_id.clone()));
             st.coupons.insert(coupon.coupon_id.clone(), coupon);
         }
-        st.store = Some(store);
+        st.journal = Some(journal);
         st
     }
 
-    /// Makes `changes` (and the id counter) durable; an in-memory state (no store) has nothing
-    /// to do. Called before the change is applied in memory, so a failure changes nothing.
-    pub(super) fn save(&mut self, changes: &[Change<'_>]) -> Result<(), ApiErr> {
-        let next_id = self.next_id;
-        match &mut self.store {
+    /// The journal changes are queued in (none: in memory only).
+    pub fn journal(&self) -> Option<Arc<Journal>> {
+        self.journal.clone()
+    }
+
+    /// Queues `changes` (and the id counter) for the next commit; an in-memory state has
+    /// nothing to do. Called before the change is applied in memory: when it fails, the caller
+    /// returns the error and changes nothing.
+    pub(super) fn save(&self, changes: Vec<Change>) -> Result<(), ApiErr> {
+        match &self.journal {
             None => Ok(()),
-            Some(store) => store.commit(changes, next_id).map_err(|e| {
-                eprintln!("wechatpay-sandbox: {e}");
-                ApiErr::new(
-                    500,
-                    "SYSTEM_ERROR",
-                    "系统错误，状态未能保存 (the sandbox could not save its state; nothing was changed)",
-                )
-            }),
+            Some(j) => j.enqueue(changes, self.next_id),
         }
     }
 
-    /// Moves the business clock `secs` seconds forward: the new offset is saved, then stored
-    /// in `offset`; returns it. Offsets that do not fit are refused.
+    /// Moves the business clock `secs` seconds forward: the new offset is queued for saving,
+    /// then stored in `offset`; returns it. Offsets that do not fit are refused.
     pub fn advance_clock(&mut self, offset: &AtomicI64, secs: i64) -> Result<i64, ApiErr> {
         let new = offset
             .load(Ordering::SeqCst)
             .checked_add(secs)
             .ok_or_else(|| ApiErr::body("seconds", json!(secs), "超出范围 (the clock offset would overflow)"))?;
-        self.save(&[Change::ClockOffset(new)])?;
+        self.save(vec![Change::ClockOffset(new)])?;
         offset.store(new, Ordering::SeqCst);
         Ok(new)
     }
