@@ -223,7 +223,7 @@ impl State {
             merchants,
             items: cur.available_items.clone().unwrap_or_default(),
         };
-        self.save(vec![Change::Stock(stock.clone())])?;
+        self.save(vec![Change::Stock(Box::new(stock.clone()))])?;
         self.stocks.insert(stock_id.clone(), stock);
         self.create_requests
             .insert(req.out_request_no.clone(), (req.clone(), stock_id.clone()));
@@ -260,7 +260,7 @@ impl State {
             _ => {}
         }
         let (start_time, stop_time) = (row.start_time, row.stop_time);
-        self.save(vec![Change::Stock(row)])?;
+        self.save(vec![Change::Stock(Box::new(row))])?;
         if let Some(s) = self.stocks.get_mut(stock_id) {
             s.status = to;
             s.start_time = start_time;
@@ -522,7 +522,7 @@ impl State {
         }
         let mut row = s.persisted();
         row.items = items.clone();
-        self.save(vec![Change::Stock(row)])?;
+        self.save(vec![Change::Stock(Box::new(row))])?;
         if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.items = items;
         }

@@ -105,7 +105,7 @@ CREATE TABLE IF NOT EXISTS callback (
 #[non_exhaustive]
 pub enum Change {
     /// A stock was created or changed (status, times, item codes); its counters are ignored.
-    Stock(Stock),
+    Stock(Box<Stock>),
     /// A coupon was sent by this request (the openid is the coupon's).
     NewCoupon(Coupon, SendCouponRequest),
     /// A coupon's status or use details changed.
