@@ -18,6 +18,12 @@
 //! unless [`SandboxConfig::clock`] replaces it) and the *business clock* = protocol clock plus an
 //! offset that `POST /sandbox/clock/advance` moves forward (stock end, coupon expiry, bill
 //! availability). Advancing the business clock never breaks request signing.
+//!
+//! The business state (stocks, coupons, uses, refunds, the callback, the clock offset, the id
+//! sequence) lives in a SQLite database in the merchant directory ([`store`]): nothing is
+//! answered before the changes it shows are on disk ([`journal`]), so a restart on the same
+//! directory, even after `kill -9`, continues where the last one stopped. One sandbox at a time
+//! may run on a directory ([`dir_lock`]).
 
 pub mod bills;
 pub mod demo;
