@@ -18,11 +18,19 @@
 //! unless [`SandboxConfig::clock`] replaces it) and the *business clock* = protocol clock plus an
 //! offset that `POST /sandbox/clock/advance` moves forward (stock end, coupon expiry, bill
 //! availability). Advancing the business clock never breaks request signing.
+//!
+//! The business state (stocks, coupons, uses, refunds, the callback, the clock offset, the id
+//! sequence) lives in a SQLite database in the merchant directory ([`store`]): nothing is
+//! answered before the changes it shows are on disk ([`journal`]), so a restart on the same
+//! directory, even after `kill -9`, continues where the last one stopped. One sandbox at a time
+//! may run on a directory ([`dir_lock`]).
 
 pub mod bills;
 pub mod delivery;
 pub mod demo;
+pub mod dir_lock;
 pub mod http_client;
+pub mod journal;
 pub mod listen;
 pub mod media;
 pub mod merchant;
@@ -30,6 +38,7 @@ pub mod notify;
 pub mod receiver;
 pub mod server;
 pub mod state;
+pub mod store;
 pub mod util;
 pub mod validation;
 
@@ -92,8 +101,11 @@ impl std::str::FromStr for SigningMode {
 pub struct SandboxConfig {
     /// Port on 127.0.0.1 (0 = ephemeral).
     pub port: u16,
-    /// Merchant directory: loaded if it holds `merchant.json`, else created. `None` = a new
-    /// directory under the system temp dir, removed when the [`SandboxHandle`] is dropped.
+    /// Merchant directory: loaded if it holds `merchant.json`, else created. It also holds the
+    /// business state ([`store::DB_FILE`]), so a restart on the same directory keeps every
+    /// stock, coupon, callback and the clock offset; one sandbox at a time may run on it
+    /// ([`dir_lock::LOCK_FILE`]). `None` = a new directory under the system temp dir, removed
+    /// when the [`SandboxHandle`] is dropped.
     pub merchant_dir: Option<PathBuf>,
     /// Merchant id when a merchant is created (default `1900000001`).
     pub mchid: Option<String>,
@@ -155,6 +167,29 @@ impl std::fmt::Debug for SandboxConfig {
     }
 }
 
+/// Sequence numbers (request ids, notification ids) of one run: run `n` starts at
+/// `n × SEQUENCE_PER_BOOT`, so ids never repeat across restarts on the same state.
+const SEQUENCE_PER_BOOT: u64 = 1_000_000_000_000;
+
+/// Checks that the merchant directory is a directory, creating it when it does not exist.
+fn prepare_dir(dir: &Path) -> Result<(), SandboxError> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(SandboxError::Config(format!(
+            "merchant directory (--dir) {}: not a directory; expected a directory for the merchant files \
+             and the sandbox state, or a path where one can be created",
+            dir.display()
+        ))),
+        Err(_) => std::fs::create_dir_all(dir).map_err(|e| {
+            SandboxError::Config(format!(
+                "merchant directory (--dir) {}: cannot create it ({e}); expected a directory or a path \
+                 where one can be created",
+                dir.display()
+            ))
+        }),
+    }
+}
+
 /// Entry point: [`Sandbox::start`].
 pub struct Sandbox;
 
@@ -189,7 +224,13 @@ impl Sandbox {
     }
 
     fn start_in(config: SandboxConfig, dir: PathBuf, temporary: bool) -> Result<SandboxHandle, SandboxError> {
+        prepare_dir(&dir)?;
+        // Before anything in the directory is read or written: one sandbox per directory.
+        let dir_lock = dir_lock::DirLock::acquire(&dir)?;
         let mut merchant = MerchantSetup::load_or_create(&dir, config.mchid.as_deref(), config.clock.now())?;
+        let (store, snapshot) = store::Store::open(&dir)?;
+        let (clock_offset, boot) = (snapshot.clock_offset, snapshot.boot);
+        let state = state::State::restore(Arc::new(journal::Journal::new(store)), snapshot);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -212,6 +253,12 @@ impl Sandbox {
             base_url.clone(),
             runtime.handle().clone(),
         ));
+        *server::lock(&shared.state) = state;
+        shared
+            .clock_offset
+            .store(clock_offset, std::sync::atomic::Ordering::SeqCst);
+        // Request and notification ids of this run continue past those of every earlier run.
+        shared.continue_sequence(boot.saturating_mul(SEQUENCE_PER_BOOT));
         let (tx, rx) = tokio::sync::watch::channel(false);
         let app = server::router(shared.clone());
         let serving = shared.clone();
@@ -230,6 +277,7 @@ impl Sandbox {
             base_url,
             merchant_dir: dir,
             temporary,
+            dir_lock: Some(dir_lock),
             shared,
             shutdown: Some(tx),
             thread: Some(thread),
@@ -243,6 +291,8 @@ pub struct SandboxHandle {
     merchant_dir: PathBuf,
     /// Remove `merchant_dir` when stopped (it was created under the temp dir).
     temporary: bool,
+    /// Held until the server has stopped.
+    dir_lock: Option<dir_lock::DirLock>,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -294,6 +344,7 @@ impl SandboxHandle {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        drop(self.dir_lock.take());
         if std::mem::take(&mut self.temporary) {
             let _ = std::fs::remove_dir_all(&self.merchant_dir);
         }

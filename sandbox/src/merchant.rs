@@ -262,13 +262,50 @@ fn write_config(dir: &Path, config: &MerchantConfig) -> Result<(), SandboxError>
     write_file(&dir.join(CONFIG_FILE), &json)
 }
 
-/// Writes a file, readable by the owner only on Unix (it may hold a key).
+/// Writes a file, readable by the owner only on Unix (it may hold a key), so that a reader
+/// sees either the old content or the new one, never a partial file: the bytes go to a
+/// temporary file in the same directory, which is synced and then renamed over `path` (the
+/// directory is synced too, so the rename survives a crash).
 pub fn write_file(path: &Path, content: &[u8]) -> Result<(), SandboxError> {
-    std::fs::write(path, content).map_err(|e| io_err(path, e))?;
+    use std::io::Write as _;
+    let name = path
+        .file_name()
+        .ok_or_else(|| SandboxError::Io(format!("{}: not a file path", path.display())))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(".tmp");
+    let tmp = dir.join(tmp_name);
+    let written = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp)?;
+        #[cfg(unix)]
+        {
+            // A leftover temporary file keeps its old mode: make it owner-only again.
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        file.write_all(content)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(path, e));
+    }
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| io_err(path, e))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Best effort: not every file system can sync a directory.
+        let _ = d.sync_all();
     }
     Ok(())
 }

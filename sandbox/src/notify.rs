@@ -65,6 +65,8 @@ pub fn sandbox_route(shared: &Arc<Shared>, method: &str, rest: &str, body: &[u8]
             check_use_fields(&body)?;
             let now = shared.business_now();
             let (coupon, rec) = lock(&shared.state).use_coupon(now, &body)?;
+            // The use is durable before it is notified.
+            shared.sync_state()?;
             let notification = queue_coupon_use(shared, &coupon)?;
             Ok(json!({
                 "coupon_id": rec.coupon_id,
@@ -169,13 +171,20 @@ fn advance_clock(shared: &Shared, v: &Value) -> Result<Value, ApiErr> {
         .and_then(Value::as_i64)
         .filter(|s| *s >= 0)
         .ok_or_else(out_of_range)?;
-    shared
-        .clock_offset
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
-            let new = offset.checked_add(secs)?;
-            (shared.now().checked_add(new)? <= MAX_BUSINESS_TIME).then_some(new)
-        })
-        .map_err(|_| out_of_range())?;
+    {
+        // Under the state lock, which every offset change takes: check the range, then save the
+        // new offset and publish it.
+        let mut state = lock(&shared.state);
+        let offset = shared.clock_offset.load(Ordering::SeqCst);
+        offset
+            .checked_add(secs)
+            .and_then(|new| shared.now().checked_add(new))
+            .filter(|t| *t <= MAX_BUSINESS_TIME)
+            .ok_or_else(out_of_range)?;
+        state.advance_clock(&shared.clock_offset, secs)?;
+    }
+    // The new offset is on disk before it is answered.
+    shared.sync_state()?;
     Ok(clock_json(shared))
 }
 

@@ -123,6 +123,11 @@ impl Shared {
         self.now().saturating_add(self.clock_offset.load(Ordering::SeqCst))
     }
 
+    /// Makes the next sequence numbers follow `start` (used to continue after earlier runs).
+    pub fn continue_sequence(&self, start: u64) {
+        self.counter.fetch_max(start, Ordering::SeqCst);
+    }
+
     /// A fresh sequence number.
     pub fn seq(&self) -> u64 {
         self.counter.fetch_add(1, Ordering::SeqCst) + 1
@@ -442,7 +447,11 @@ async fn dispatch(
         }
         let rest = rest.to_owned();
         let s = shared.clone();
-        return match tokio::task::spawn_blocking(move || crate::notify::sandbox_route(&s, &method, &rest, &body)).await
+        return match tokio::task::spawn_blocking(move || {
+            let r = crate::notify::sandbox_route(&s, &method, &rest, &body);
+            s.sync_state().and(r)
+        })
+        .await
         {
             Ok(Ok(v)) => plain(&shared, 200, "application/json", v.to_string().into_bytes()),
             Ok(Err(e)) => error_response(&shared, &e),
@@ -462,7 +471,12 @@ async fn dispatch(
     let headers = parts.headers;
     let s = shared.clone();
     // RSA work and the state lock are blocking: keep them off the async workers.
-    let result = tokio::task::spawn_blocking(move || api(&s, &method, &target, &path, &query, &headers, &body)).await;
+    let result = tokio::task::spawn_blocking(move || {
+        let r = api(&s, &method, &target, &path, &query, &headers, &body);
+        // Nothing is answered before the state changes it shows are durable.
+        s.sync_state().and(r)
+    })
+    .await;
     match result {
         Ok(Ok(Reply::Signed(key, status, v))) => signed(&shared, key, status, &v),
         Ok(Ok(Reply::File(bytes))) => plain(&shared, 200, "text/plain; charset=utf-8", bytes),

@@ -1,6 +1,14 @@
-//! The coupon business: stocks, coupons, callbacks, uses and refunds. Pure state transitions
-//! over a [`State`] and a business time `now`; no I/O (the server holds it behind one mutex,
-//! which is what makes concurrent sends unable to over-issue).
+//! The coupon business: stocks, coupons, callbacks, uses and refunds. State transitions over a
+//! [`State`] and a business time `now`. The server holds the state behind one mutex, which is
+//! what makes concurrent sends unable to over-issue. A state opened on a store
+//! ([`State::restore`]) queues every change for its durable copy before applying it in memory
+//! (see [`crate::journal`] for when the answer may go out).
+
+mod fields;
+mod model;
+mod persist;
+
+pub use model::{Callback, Consume, Coupon, FlowRecord, Stock, coupon_status, status};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,270 +19,9 @@ use wechatpay_coupons::favor::models::{
     ListUserCouponsRequest, ModifyItemCodesRequest, SendCouponRequest, SetCallbackRequest, StockStatus,
 };
 
+use crate::store::Change;
 use crate::util::{ApiErr, cst_day, parse_rfc3339, rfc3339};
-
-/// Stock status values (lower-case, `stoped` sic).
-pub mod status {
-    /// Created, not started.
-    pub const UNACTIVATED: &str = "unactivated";
-    /// Started.
-    pub const RUNNING: &str = "running";
-    /// Paused.
-    pub const PAUSED: &str = "paused";
-    /// Ended or stopped.
-    pub const STOPED: &str = "stoped";
-}
-
-/// Coupon status values.
-pub mod coupon_status {
-    /// Usable.
-    pub const SENDED: &str = "SENDED";
-    /// Used.
-    pub const USED: &str = "USED";
-    /// Expired.
-    pub const EXPIRED: &str = "EXPIRED";
-}
-
-/// A stock (批次).
-#[derive(Debug, Clone)]
-pub struct Stock {
-    /// Id.
-    pub stock_id: String,
-    /// Creator mchid.
-    pub creator: String,
-    /// The create request as received, typed (for the query responses).
-    pub request: CreateStockRequest,
-    /// Stored status (the effective one also depends on the time, see [`Stock::status_at`]).
-    pub status: &'static str,
-    /// Creation time.
-    pub create_time: i64,
-    /// Start of availability.
-    pub begin: i64,
-    /// End of availability.
-    pub end: i64,
-    /// Activation time.
-    pub start_time: Option<i64>,
-    /// Stop time (stop endpoint).
-    pub stop_time: Option<i64>,
-    /// Face value (fen).
-    pub coupon_amount: i64,
-    /// Threshold (fen).
-    pub transaction_minimum: i64,
-    /// Issue limit.
-    pub max_coupons: i64,
-    /// Budget (fen).
-    pub max_amount: i64,
-    /// Daily budget (fen).
-    pub max_amount_by_day: Option<i64>,
-    /// Per-user limit.
-    pub max_coupons_per_user: i64,
-    /// Minutes of validity after receipt.
-    pub minutes_after_receive: Option<i64>,
-    /// Coupons issued.
-    pub distributed: i64,
-    /// Issued amount per UTC+8 day.
-    pub issued_by_day: HashMap<i64, i64>,
-    /// Coupons per openid.
-    pub per_user: HashMap<String, i64>,
-    /// Available merchants.
-    pub merchants: Vec<String>,
-    /// Available item codes.
-    pub items: Vec<String>,
-}
-
-impl Stock {
-    /// The status at business time `now`: running/paused/unactivated stocks end at
-    /// `available_end_time`.
-    pub fn status_at(&self, now: i64) -> &'static str {
-        if self.status != status::STOPED && now > self.end {
-            status::STOPED
-        } else {
-            self.status
-        }
-    }
-
-    /// When the stock ended (stop time or end of availability), if it has at `now`.
-    pub fn ended_at(&self, now: i64) -> Option<i64> {
-        match (self.stop_time, self.status_at(now)) {
-            (Some(t), _) => Some(t),
-            (None, status::STOPED) => Some(self.end),
-            _ => None,
-        }
-    }
-
-    fn name(&self) -> &str {
-        &self.request.stock_name
-    }
-
-    fn description(&self) -> String {
-        self.request
-            .pattern_info
-            .as_ref()
-            .map(|p| p.description.clone())
-            .or_else(|| self.request.comment.clone())
-            .unwrap_or_default()
-    }
-
-    fn no_cash(&self) -> bool {
-        self.request.no_cash.unwrap_or(false)
-    }
-
-    /// The `Stock` response object.
-    pub fn to_json(&self, now: i64) -> Value {
-        let rule = &self.request.stock_use_rule;
-        let cur = &self.request.coupon_use_rule;
-        let mut v = json!({
-            "stock_id": self.stock_id,
-            "stock_creator_mchid": self.creator,
-            "stock_name": self.name(),
-            "status": self.status_at(now),
-            "create_time": rfc3339(self.create_time),
-            "description": self.description(),
-            "stock_use_rule": {
-                "max_coupons": self.max_coupons,
-                "max_amount": self.max_amount,
-                "max_amount_by_day": self.max_amount_by_day.unwrap_or(self.max_amount),
-                "fixed_normal_coupon": {"coupon_amount": self.coupon_amount, "transaction_minimum": self.transaction_minimum},
-                "max_coupons_per_user": self.max_coupons_per_user,
-                "coupon_type": "NORMAL",
-                "natural_person_limit": rule.natural_person_limit.unwrap_or(false),
-                "prevent_api_abuse": rule.prevent_api_abuse.unwrap_or(false),
-                "combine_use": cur.combine_use.unwrap_or(false),
-            },
-            "available_begin_time": rfc3339(self.begin),
-            "available_end_time": rfc3339(self.end),
-            "distributed_coupons": self.distributed,
-            "no_cash": self.no_cash(),
-            "singleitem": !self.items.is_empty(),
-            "stock_type": "NORMAL",
-        });
-        if let Some(obj) = v.as_object_mut() {
-            if let Some(t) = self.start_time {
-                obj.insert("start_time".into(), json!(rfc3339(t)));
-            }
-            if let Some(t) = self.ended_at(now) {
-                obj.insert("stop_time".into(), json!(rfc3339(t)));
-            }
-            if let Some(r) = obj.get_mut("stock_use_rule").and_then(Value::as_object_mut) {
-                if let Some(tags) = &cur.goods_tag {
-                    r.insert("goods_tag".into(), json!(tags));
-                }
-                if let Some(tt) = &cur.trade_type {
-                    r.insert("trade_type".into(), json!(tt));
-                }
-            }
-        }
-        v
-    }
-}
-
-/// How a coupon was used.
-#[derive(Debug, Clone)]
-pub struct Consume {
-    /// Use time.
-    pub time: i64,
-    /// Merchant where used.
-    pub mchid: String,
-    /// Payment order id.
-    pub transaction_id: String,
-    /// Order amount (fen).
-    pub order_amount: i64,
-}
-
-/// A coupon.
-#[derive(Debug, Clone)]
-pub struct Coupon {
-    /// Id.
-    pub coupon_id: String,
-    /// Stock id.
-    pub stock_id: String,
-    /// Owner.
-    pub openid: String,
-    /// The appid it was sent under.
-    pub appid: String,
-    /// Stored status (see [`Coupon::status_at`]).
-    pub status: &'static str,
-    /// Receive time.
-    pub create_time: i64,
-    /// Start of validity.
-    pub begin: i64,
-    /// End of validity.
-    pub end: i64,
-    /// Sender's request number.
-    pub out_request_no: String,
-    /// Use details once used.
-    pub consume: Option<Consume>,
-}
-
-impl Coupon {
-    /// Status at business time `now` (unused coupons expire after `end`).
-    pub fn status_at(&self, now: i64) -> &'static str {
-        if self.status == coupon_status::SENDED && now > self.end {
-            coupon_status::EXPIRED
-        } else {
-            self.status
-        }
-    }
-
-    /// The `Coupon` response object (also the COUPON.USE plaintext, with `consume_information`).
-    pub fn to_json(&self, stock: &Stock, now: i64) -> Value {
-        let mut v = json!({
-            "stock_creator_mchid": stock.creator,
-            "stock_id": self.stock_id,
-            "coupon_id": self.coupon_id,
-            "coupon_name": stock.name(),
-            "status": self.status_at(now),
-            "description": stock.description(),
-            "create_time": rfc3339(self.create_time),
-            "coupon_type": "NORMAL",
-            "no_cash": stock.no_cash(),
-            "available_begin_time": rfc3339(self.begin),
-            "available_end_time": rfc3339(self.end),
-            "singleitem": !stock.items.is_empty(),
-            "normal_coupon_information": {"coupon_amount": stock.coupon_amount, "transaction_minimum": stock.transaction_minimum},
-            "out_request_no": self.out_request_no,
-        });
-        if let (Some(c), Some(obj)) = (&self.consume, v.as_object_mut()) {
-            obj.insert(
-                "consume_information".into(),
-                json!({"consume_time": rfc3339(c.time), "consume_mchid": c.mchid, "transaction_id": c.transaction_id}),
-            );
-        }
-        v
-    }
-}
-
-/// One use or refund, for the bills.
-#[derive(Debug, Clone)]
-pub struct FlowRecord {
-    /// Stock id.
-    pub stock_id: String,
-    /// Coupon id.
-    pub coupon_id: String,
-    /// Discount (fen).
-    pub discount: i64,
-    /// Order amount (fen).
-    pub order_amount: i64,
-    /// Payment order id.
-    pub transaction_id: String,
-    /// Refund id (refunds only).
-    pub refund_id: Option<String>,
-    /// Time of use / refund.
-    pub time: i64,
-    /// Merchant.
-    pub mchid: String,
-}
-
-/// The notification callback of the merchant.
-#[derive(Debug, Clone)]
-pub struct Callback {
-    /// URL.
-    pub notify_url: String,
-    /// Push on/off.
-    pub enabled: bool,
-    /// Last update.
-    pub update_time: i64,
-}
+use fields::{opt_int, opt_str, req_str};
 
 /// Everything the simulated WeChat Pay knows.
 #[derive(Debug, Default)]
@@ -293,7 +40,10 @@ pub struct State {
     pub uses: Vec<FlowRecord>,
     /// Refunds, in order.
     pub refunds: Vec<FlowRecord>,
+    /// Last id handed out (stock, coupon, transaction and refund ids share the sequence).
     next_id: u64,
+    /// Where changes are queued to be made durable (none: in memory only).
+    journal: Option<std::sync::Arc<crate::journal::Journal>>,
 }
 
 /// Who is calling and when.
@@ -309,57 +59,6 @@ pub struct Caller<'a> {
     pub base_url: &'a str,
     /// Uploaded images (media URLs must name one).
     pub media: &'a crate::media::MediaStore,
-}
-
-// ---- field access helpers -------------------------------------------------------------
-
-fn at<'v>(v: &'v Value, ptr: &str) -> Option<&'v Value> {
-    v.pointer(ptr).filter(|x| !x.is_null())
-}
-
-fn field_name(ptr: &str) -> String {
-    ptr.trim_start_matches('/').replace('/', ".")
-}
-
-fn req_str<'v>(v: &'v Value, ptr: &str, max: usize) -> Result<&'v str, ApiErr> {
-    match at(v, ptr) {
-        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
-        Some(Value::String(s)) if s.is_empty() => Err(ApiErr::body(&field_name(ptr), json!(s), "不能为空 (empty)")),
-        Some(Value::String(s)) if s.chars().count() > max => Err(ApiErr::body(
-            &field_name(ptr),
-            json!(s),
-            format!("长度超过 {max} (longer than {max} characters)"),
-        )),
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(ApiErr::body(
-            &field_name(ptr),
-            other.clone(),
-            "应为字符串 (expected a string)",
-        )),
-    }
-}
-
-fn opt_str<'v>(v: &'v Value, ptr: &str, max: usize) -> Result<Option<&'v str>, ApiErr> {
-    match at(v, ptr) {
-        None => Ok(None),
-        Some(_) => req_str(v, ptr, max).map(Some),
-    }
-}
-
-fn req_int(v: &Value, ptr: &str) -> Result<i64, ApiErr> {
-    match at(v, ptr) {
-        None => Err(ApiErr::body(&field_name(ptr), Value::Null, "必填参数缺失 (required)")),
-        Some(x) => x
-            .as_i64()
-            .ok_or_else(|| ApiErr::body(&field_name(ptr), x.clone(), "应为整数 (expected an integer)")),
-    }
-}
-
-fn opt_int(v: &Value, ptr: &str) -> Result<Option<i64>, ApiErr> {
-    match at(v, ptr) {
-        None => Ok(None),
-        Some(_) => req_int(v, ptr).map(Some),
-    }
 }
 
 /// A validated non-negative count as `usize` (saturating).
@@ -475,6 +174,7 @@ impl State {
             merchants,
             items: cur.available_items.clone().unwrap_or_default(),
         };
+        self.save(vec![Change::Stock(Box::new(stock.clone()))])?;
         self.stocks.insert(stock_id.clone(), stock);
         self.create_requests
             .insert(req.out_request_no.clone(), (req.clone(), stock_id.clone()));
@@ -503,13 +203,19 @@ impl State {
                 from.join("/")
             )));
         }
+        let mut row = stock.persisted();
+        row.status = to;
+        match action {
+            "start" => row.start_time = Some(c.now),
+            "stop" => row.stop_time = Some(c.now),
+            _ => {}
+        }
+        let (start_time, stop_time) = (row.start_time, row.stop_time);
+        self.save(vec![Change::Stock(Box::new(row))])?;
         if let Some(s) = self.stocks.get_mut(stock_id) {
             s.status = to;
-            match action {
-                "start" => s.start_time = Some(c.now),
-                "stop" => s.stop_time = Some(c.now),
-                _ => {}
-            }
+            s.start_time = start_time;
+            s.stop_time = stop_time;
         }
         Ok(json!({ key: rfc3339(c.now), "stock_id": stock_id }))
     }
@@ -574,26 +280,25 @@ impl State {
         };
         let begin = c.now.max(stock.begin);
         let coupon_id = format!("{}", 20_000_000_000u64 + self.next());
+        let coupon = Coupon {
+            coupon_id: coupon_id.clone(),
+            stock_id: req.stock_id.clone(),
+            openid: openid.to_owned(),
+            appid: appid.to_owned(),
+            status: coupon_status::SENDED,
+            create_time: c.now,
+            begin,
+            end,
+            out_request_no: req.out_request_no.clone(),
+            consume: None,
+        };
+        self.save(vec![Change::NewCoupon(coupon.clone(), req.clone())])?;
         if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.distributed += 1;
             *s.per_user.entry(openid.to_owned()).or_insert(0) += 1;
             *s.issued_by_day.entry(day).or_insert(0) += s.coupon_amount;
         }
-        self.coupons.insert(
-            coupon_id.clone(),
-            Coupon {
-                coupon_id: coupon_id.clone(),
-                stock_id: req.stock_id.clone(),
-                openid: openid.to_owned(),
-                appid: appid.to_owned(),
-                status: coupon_status::SENDED,
-                create_time: c.now,
-                begin,
-                end,
-                out_request_no: req.out_request_no.clone(),
-                consume: None,
-            },
-        );
+        self.coupons.insert(coupon_id.clone(), coupon);
         self.send_requests
             .insert(req.out_request_no.clone(), (req.clone(), coupon_id.clone()));
         Ok(json!({ "coupon_id": coupon_id }))
@@ -768,6 +473,9 @@ impl State {
                 "至少需要保留一个可用单品编码 (at least one code must remain)",
             ));
         }
+        let mut row = s.persisted();
+        row.items = items.clone();
+        self.save(vec![Change::Stock(Box::new(row))])?;
         if let Some(s) = self.stocks.get_mut(&req.stock_id) {
             s.items = items;
         }
@@ -781,11 +489,13 @@ impl State {
             return Err(ApiErr::invalid("非法的商户号 (mchid must be the caller)"));
         }
         check_notify_url(&req.notify_url)?;
-        self.callback = Some(Callback {
+        let callback = Callback {
             notify_url: req.notify_url.clone(),
             enabled: req.switch.unwrap_or(true),
             update_time: c.now,
-        });
+        };
+        self.save(vec![Change::Callback(callback.clone())])?;
+        self.callback = Some(callback);
         Ok(json!({"update_time": rfc3339(c.now), "notify_url": req.notify_url}))
     }
 
@@ -807,7 +517,8 @@ impl State {
         let coupon = self
             .coupons
             .get(&coupon_id)
-            .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
+            .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?
+            .clone();
         if let Some(o) = opt_str(body, "/openid", 128)?
             && o != coupon.openid
         {
@@ -853,17 +564,17 @@ impl State {
             time: now,
             mchid: mchid.clone(),
         };
-        let mut json_out = Value::Null;
-        if let Some(cp) = self.coupons.get_mut(&coupon_id) {
-            cp.status = coupon_status::USED;
-            cp.consume = Some(Consume {
-                time: now,
-                mchid,
-                transaction_id,
-                order_amount,
-            });
-            json_out = cp.to_json(&stock, now);
-        }
+        let mut used = coupon.clone();
+        used.status = coupon_status::USED;
+        used.consume = Some(Consume {
+            time: now,
+            mchid,
+            transaction_id,
+            order_amount,
+        });
+        self.save(vec![Change::CouponState(used.clone()), Change::Flow(rec.clone())])?;
+        let json_out = used.to_json(&stock, now);
+        self.coupons.insert(coupon_id, used);
         self.uses.push(rec.clone());
         Ok((json_out, rec))
     }
@@ -891,13 +602,13 @@ impl State {
             time: now,
             mchid: consume.mchid,
         };
+        let mut refunded = coupon.clone();
+        refunded.status = coupon_status::SENDED;
+        refunded.consume = None;
+        let new_status = refunded.status_at(now);
+        self.save(vec![Change::CouponState(refunded.clone()), Change::Flow(rec.clone())])?;
+        self.coupons.insert(coupon_id.clone(), refunded);
         self.refunds.push(rec);
-        let mut new_status = coupon_status::SENDED;
-        if let Some(cp) = self.coupons.get_mut(&coupon_id) {
-            cp.status = coupon_status::SENDED;
-            cp.consume = None;
-            new_status = cp.status_at(now);
-        }
         Ok(json!({"coupon_id": coupon_id, "refund_id": refund_id, "coupon_status": new_status}))
     }
 }
