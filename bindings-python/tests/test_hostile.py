@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import partial
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
@@ -86,14 +87,13 @@ def _entry_points(client: wc.Client, body: bytes) -> List[Tuple[str, Callable[[]
     ]
     for op in wc.OPERATIONS:
         name = op["name"]
-        calls.append((f"_parse({name})", lambda n=name: client._parse(n, 200, h, body)))
+        calls.append((f"_parse({name})", partial(client._parse, name, 200, h, body)))
         if name != "upload_image":
-            calls.append((f"parse_{name}", lambda n=name: getattr(client, "parse_" + n)(200, h, body)))
+            calls.append((f"parse_{name}", partial(getattr(client, "parse_" + name), 200, h, body)))
     for event_type in ("COUPON.USE", "COUPON.SEND", "MARKETING.OTHER"):
         envelope = _notification(body, event_type)
         eh = _signed_headers(envelope)
-        calls.append((f"parse_notification(resource of {event_type})",
-                      lambda e=envelope, hh=eh: client.parse_notification(hh, e)))
+        calls.append((f"parse_notification(resource of {event_type})", partial(client.parse_notification, eh, envelope)))
     return calls
 
 
