@@ -107,7 +107,11 @@ fn rule_ids(v: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
             py,
             field,
             "type",
-            format!("{expected}, got the str {:?} (write [{:?}])", truncated(&s.to_cow()?), truncated(&s.to_cow()?)),
+            format!(
+                "{expected}, got the str {:?} (write [{:?}])",
+                truncated(&s.to_cow()?),
+                truncated(&s.to_cow()?)
+            ),
         ));
     }
     let listlike = v.is_instance_of::<PyList>()
@@ -134,7 +138,10 @@ fn rule_ids(v: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
                 py,
                 &format!("{field}[{i}]"),
                 "invalid_input",
-                format!("a rule id such as \"V-G-05\" (V-, group letters, -, digits), got {:?}", truncated(&id)),
+                format!(
+                    "a rule id such as \"V-G-05\" (V-, group letters, -, digits), got {:?}",
+                    truncated(&id)
+                ),
             ));
         }
         ids.push(id);
@@ -160,7 +167,11 @@ fn grace_secs(v: &Bound<'_, PyAny>) -> PyResult<i64> {
             py,
             field,
             "invalid_input",
-            format!("a whole number of seconds from 0 to {}, got {}", i64::MAX, truncated(&v.str()?.to_cow()?)),
+            format!(
+                "a whole number of seconds from 0 to {}, got {}",
+                i64::MAX,
+                truncated(&v.str()?.to_cow()?)
+            ),
         )),
     }
 }
