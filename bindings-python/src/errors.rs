@@ -367,6 +367,7 @@ pub fn bill_to_py(py: Python<'_>, e: CoreBillError) -> PyErr {
         CoreBillError::NotTheVerifiedBytes { .. } => "not_the_verified_bytes",
         CoreBillError::RecordTooLong { .. } => "record_too_long",
         CoreBillError::UnterminatedQuote { .. } => "unterminated_quote",
+        CoreBillError::BareCarriageReturn { .. } => "bare_carriage_return",
         CoreBillError::MissingColumn { .. } => "missing_column",
         CoreBillError::DuplicateColumn { .. } => "duplicate_column",
         CoreBillError::CellCount { .. } => "cell_count",

@@ -230,3 +230,43 @@ def test_nonce_option_message() -> None:
         wc.Client(k["mchid"], k["merchant_serial"], key_text("merchant_key.pem"), nonce=[1, 2])  # type: ignore[list-item]
     assert info.value.violations[0]["field"] == "nonce"
     assert "a str or a list of str, got list" in str(info.value)
+
+
+def _bill(eol: str, trailer: bool = True) -> Tuple[Dict[str, str], bytes]:
+    import hashlib
+
+    lines = [
+        "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）",
+        "`123,`C1,`全场代金券,`1.00,`30.00",
+        "`123,`C2,`全场代金券,`1.00,`40.00",
+    ] + (["总条数", "`2"] if trailer else [])
+    body = "".join(line + eol for line in lines).encode()
+    download = {"url": "https://api.mch.weixin.qq.com/x", "hash_type": "SHA1", "hash_value": hashlib.sha1(body).hexdigest()}
+    return download, body
+
+
+def test_bill_line_endings() -> None:
+    for eol in ("\r\n", "\n"):
+        download, body = _bill(eol)
+        rows = list(wc.parse_bill(wc.verify_bill(download, body), body))
+        assert [r["coupon_id"] for r in rows] == ["C1", "C2"]
+    download, body = _bill("\r")
+    with pytest.raises(wc.BillError) as info:
+        list(wc.parse_bill(wc.verify_bill(download, body), body))
+    assert info.value.reason == "bare_carriage_return"
+    assert "carriage return" in str(info.value) and "appears twice" not in str(info.value)
+
+
+def test_bill_without_trailer_warns() -> None:
+    download, body = _bill("\r\n", trailer=False)
+    with pytest.warns(wc.BillWarning, match="no 总条数 trailer"):
+        rows = list(wc.parse_bill(wc.verify_bill(download, body), body))
+    assert len(rows) == 2
+    parser = wc.BillParser(wc.verify_bill(download, body))
+    parser.feed(body)
+    _, summary = parser.finish()
+    assert summary["declared_count"] is None and len(summary["warnings"]) == 1
+    download, body = _bill("\r\n")
+    parser = wc.BillParser(wc.verify_bill(download, body))
+    parser.feed(body)
+    assert parser.finish()[1]["warnings"] == []
