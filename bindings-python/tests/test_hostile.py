@@ -270,3 +270,20 @@ def test_bill_without_trailer_warns() -> None:
     parser = wc.BillParser(wc.verify_bill(download, body))
     parser.feed(body)
     assert parser.finish()[1]["warnings"] == []
+
+
+@pytest.mark.parametrize("apiv2_key", ["short", "", "k" * 31, "k" * 33, "0123456789abcdef0123456789abcdef\n"])
+def test_apiv2_key_is_32_characters(apiv2_key: str) -> None:
+    calls: List[Callable[[], Any]] = [
+        lambda: wc.v2_hmac_sign({"a": "1"}, apiv2_key),
+        lambda: wc.verify_v2_hmac({"a": "1"}, apiv2_key, "0" * 64),
+        lambda: wc.plugin_sign("1900000001", [{"stock_id": "1", "out_request_no": "a", "create_coupon_merchant": "1900000001"}], apiv2_key),
+        lambda: wc.h5_coupon_url(apiv2_key, stock_id="1", out_request_no="a", send_coupon_merchant="1900000001", open_id="o"),
+    ]
+    for call in calls:
+        with pytest.raises(wc.ValidationError) as info:
+            call()
+        assert info.value.violations[0]["field"] == "apiv2_key"
+        assert "32 visible ASCII characters" in str(info.value)
+        if apiv2_key.strip():
+            assert apiv2_key.strip() not in str(info.value)
