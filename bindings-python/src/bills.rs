@@ -181,6 +181,8 @@ fn summary<'py>(py: Python<'py>, s: &BillSummary) -> PyResult<Bound<'py, PyDict>
     d.set_item("declared_count", s.declared_count)?;
     d.set_item("trailer", extra_dict(py, s.trailer.iter())?)?;
     d.set_item("bytes", s.bytes)?;
+    let warnings: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
+    d.set_item("warnings", warnings)?;
     Ok(d)
 }
 

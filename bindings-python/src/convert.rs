@@ -265,11 +265,74 @@ pub fn json_bytes_to_py<'py>(py: Python<'py>, bytes: &[u8]) -> Result<Bound<'py,
     match serde_transcode::transcode(&mut de, pythonize::Pythonizer::new(py)) {
         Ok(v) => de.end().map(|()| v).map_err(JsonToPyError::Json),
         // `serde_transcode` carries errors as text: parse again for the parser's own error (the
-        // same one, at the same position); valid JSON means the failure was Python's.
-        Err(e) => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Err(json) => Err(JsonToPyError::Json(json)),
-            Ok(_) => Err(JsonToPyError::Py(e.into())),
-        },
+        // same one, at the same position). The re-parse makes the checks the transcoding made
+        // (UTF-8, nesting, number range: `serde::de::IgnoredAny` would skip them); if it passes,
+        // the failure was Python's.
+        Err(e) => {
+            let mut check = serde_json::Deserializer::from_slice(bytes);
+            match serde::de::Deserialize::deserialize(&mut check).and_then(|Checked| check.end()) {
+                Err(json) => Err(JsonToPyError::Json(json)),
+                Ok(()) => Err(JsonToPyError::Py(python_failure(py, e))),
+            }
+        }
+    }
+}
+
+/// A Python exception from building objects; a message `pythonize` raised as a bare
+/// `Exception` becomes a `DecodeError` (every error of the package is a `WechatPayError`).
+fn python_failure(py: Python<'_>, e: pythonize::PythonizeError) -> PyErr {
+    let err = PyErr::from(e);
+    if err.get_type(py).is(py.get_type::<pyo3::exceptions::PyException>()) {
+        let wrapped = crate::errors::DecodeError::new_err(format!("could not convert the JSON body: {err}"));
+        wrapped.set_cause(py, Some(err));
+        return wrapped;
+    }
+    err
+}
+
+/// Any JSON value, read with every check `serde_json` makes when it builds values (strings are
+/// UTF-8, nesting within its recursion limit, numbers in range), then discarded.
+struct Checked;
+
+impl<'de> serde::de::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
     }
 }
 

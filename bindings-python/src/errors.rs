@@ -101,6 +101,12 @@ pub fn stash_signer_cause(err: PyErr) {
     SIGNER_CAUSE.with(|c| *c.borrow_mut() = Some(err));
 }
 
+/// Forgets a remembered signer exception (called before each signer call, so a cause is never
+/// attached to a later, unrelated failure).
+pub fn clear_signer_cause() {
+    SIGNER_CAUSE.with(|c| *c.borrow_mut() = None);
+}
+
 fn take_signer_cause() -> Option<PyErr> {
     SIGNER_CAUSE.with(|c| c.borrow_mut().take())
 }
@@ -286,8 +292,12 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         }
         Error::Signer(_) => {
             let err = SignerError::new_err(msg);
-            if let Some(cause) = take_signer_cause() {
-                err.set_cause(py, Some(cause));
+            match take_signer_cause() {
+                // KeyboardInterrupt, SystemExit, GeneratorExit and other `BaseException`s that
+                // are not `Exception`s are not failures of the signer: they propagate unchanged.
+                Some(cause) if !cause.is_instance_of::<PyException>(py) => return Ok(cause),
+                Some(cause) => err.set_cause(py, Some(cause)),
+                None => {}
             }
             err
         }
@@ -357,6 +367,7 @@ pub fn bill_to_py(py: Python<'_>, e: CoreBillError) -> PyErr {
         CoreBillError::NotTheVerifiedBytes { .. } => "not_the_verified_bytes",
         CoreBillError::RecordTooLong { .. } => "record_too_long",
         CoreBillError::UnterminatedQuote { .. } => "unterminated_quote",
+        CoreBillError::BareCarriageReturn { .. } => "bare_carriage_return",
         CoreBillError::MissingColumn { .. } => "missing_column",
         CoreBillError::DuplicateColumn { .. } => "duplicate_column",
         CoreBillError::CellCount { .. } => "cell_count",

@@ -24,10 +24,12 @@ pub mod convert;
 pub mod errors;
 pub mod ops;
 pub mod plugin;
+pub mod policy;
 pub mod request;
 
 use convert::{JsonToPyError, body_ref, extract_body, extract_headers, json_bytes_to_py, py_to_json, to_py_via_json};
-use errors::{IntoPyResult, invalid, stash_signer_cause};
+use errors::{IntoPyResult, clear_signer_cause, invalid, stash_signer_cause};
+use policy::policy_from;
 use request::{Acknowledgement, Request};
 
 /// A Python callable used as the request signer (HSM/KMS keys).
@@ -35,6 +37,7 @@ struct PySigner(Py<PyAny>);
 
 impl Signer for PySigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CoreSignerError> {
+        clear_signer_cause();
         Python::try_attach(|py| {
             let result = self.0.call1(py, (PyBytes::new(py, message),));
             match result {
@@ -82,47 +85,6 @@ fn response(
         extract_headers(headers)?,
         extract_body(body)?,
     ))
-}
-
-fn policy_from(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<ValidationPolicy> {
-    let mut policy = ValidationPolicy::default();
-    let Some(obj) = obj else { return Ok(policy) };
-    if obj.is_none() {
-        return Ok(policy);
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return match s.to_cow()?.as_ref() {
-            "default" => Ok(policy),
-            "strict" => Ok(ValidationPolicy::strict()),
-            other => Err(invalid(
-                py,
-                "validation",
-                "invalid_input",
-                format!("\"default\", \"strict\" or a dict, got {other:?}"),
-            )),
-        };
-    }
-    let d = obj
-        .cast::<PyDict>()
-        .map_err(|_| invalid(py, "validation", "type", "\"default\", \"strict\" or a dict".into()))?;
-    for (k, v) in d.iter() {
-        let key: String = k.extract()?;
-        match key.as_str() {
-            "promote_warnings" => policy.promote_warnings = v.extract()?,
-            "promote" => policy.promote = v.extract()?,
-            "silence" => policy.silence = v.extract()?,
-            "begin_time_grace_secs" => policy.begin_time_grace_secs = v.extract()?,
-            other => {
-                return Err(invalid(
-                    py,
-                    &format!("validation.{other}"),
-                    "unknown_field",
-                    "one of promote_warnings, promote, silence, begin_time_grace_secs".into(),
-                ));
-            }
-        }
-    }
-    Ok(policy)
 }
 
 /// A merchant's APIv3 client. Builds signed requests and verifies what comes back; no I/O.
@@ -202,7 +164,15 @@ impl PyClient {
                 if let Ok(s) = n.cast::<PyString>() {
                     Some(FixedNonce::new(s.to_cow()?.into_owned()))
                 } else {
-                    Some(FixedNonce::sequence(n.extract::<Vec<String>>()?))
+                    let list = n.extract::<Vec<String>>().map_err(|_| {
+                        invalid(
+                            py,
+                            "nonce",
+                            "type",
+                            format!("a str or a list of str, got {}", policy::type_name(n)),
+                        )
+                    })?;
+                    Some(FixedNonce::sequence(list))
                 }
             }
         };

@@ -383,7 +383,7 @@ impl PlatformCertificate {
         let not_before = validity.not_before.to_unix_duration().as_secs() as i64;
         let not_after = validity.not_after.to_unix_duration().as_secs() as i64;
         let spki = tbs.subject_public_key_info().to_der().map_err(malformed)?;
-        let key = PublicKey::from_spki_der(serial.clone(), &spki)?;
+        let key = PublicKey::from_spki_der(serial.clone(), &spki).map_err(|e| e.naming(WHAT))?;
         let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, der).map_err(|e| {
             KeyError::Malformed {
                 what: WHAT,
@@ -417,9 +417,42 @@ impl fmt::Debug for PlatformCertificate {
     }
 }
 
+impl KeyError {
+    /// The same error naming the input `what` (e.g. "merchant certificate" for a certificate
+    /// read with [`PlatformCertificate::from_pem`], which names it "platform certificate").
+    /// Errors that name no input are returned unchanged.
+    #[must_use]
+    pub fn naming(self, what: &'static str) -> Self {
+        match self {
+            KeyError::NotPem { reason, .. } => KeyError::NotPem { what, reason },
+            KeyError::WrongPemKind { expected, found, .. } => KeyError::WrongPemKind { what, expected, found },
+            KeyError::EncryptedPrivateKey { .. } => KeyError::EncryptedPrivateKey { what },
+            KeyError::NotRsa { algorithm, .. } => KeyError::NotRsa { what, algorithm },
+            KeyError::KeyTooSmall { bits, .. } => KeyError::KeyTooSmall { what, bits },
+            KeyError::Malformed { reason, .. } => KeyError::Malformed { what, reason },
+            e @ (KeyError::ApiV3KeyLength { .. }
+            | KeyError::InvalidPublicKeyId { .. }
+            | KeyError::InvalidSerial { .. }
+            | KeyError::Missing { .. }) => e,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_input_once() {
+        let e = PlatformCertificate::from_pem("garbage")
+            .unwrap_err()
+            .naming("merchant certificate");
+        let text = e.to_string();
+        assert!(text.starts_with("merchant certificate: not a PEM document"), "{text}");
+        assert!(!text.contains("platform certificate"), "{text}");
+        let e = KeyError::ApiV3KeyLength { len: 3 };
+        assert_eq!(e.clone().naming("x"), e);
+    }
 
     #[test]
     fn serials_compare_as_hex_numbers() {

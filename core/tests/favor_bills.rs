@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use wechatpay_coupons::favor::bills::{
-    BillDigest, BillDownload, BillError, BillKind, BillParser, MAX_RECORD_LEN, RefundFlow, UseFlow, UseFlowRow,
-    VerifiedBill, parse_bill,
+    BillDigest, BillDownload, BillError, BillKind, BillParser, BillWarning, MAX_RECORD_LEN, RefundFlow, UseFlow,
+    UseFlowRow, VerifiedBill, parse_bill,
 };
 use wechatpay_coupons::{Client, FixedClock, FixedNonce, Method};
 
@@ -750,4 +750,79 @@ fn fast_path_errors_name_the_line() {
             found: 3
         }
     );
+}
+
+/// The §2.1 sample with two data rows (both `全场代金券`), lines ended by `eol`.
+fn two_row_sample(eol: &str) -> Vec<u8> {
+    let lines = [
+        "批次id,优惠id,优惠类型,优惠金额（元）,订单总金额（元）,交易类型,支付单号,消耗时间,消耗商户号,设备号,银行流水号,单品信息",
+        "`15*****5,`1818****032,`全场代金券,`1.00,`2.00,`支付,`42000************999,`2020-11-27 16:23:05,`1******9,\"1******0\",\"\",\"\"",
+        "`15*****5,`1818****033,`全场代金券,`1.00,`3.00,`支付,`42000************998,`2020-11-27 16:23:06,`1******9,\"\",\"\",\"a\r\nb\"",
+        "总条数",
+        "`2",
+    ];
+    lines
+        .iter()
+        .map(|l| format!("{l}{eol}"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn lf_only_reads_like_crlf_and_bare_cr_is_named() {
+    let crlf = parse_chunked(&two_row_sample("\r\n"), &[]).unwrap();
+    assert_eq!((crlf.1, crlf.2), (2, Some(2)));
+    // LF-only (bill-files.md §5: accept \r\n or \n): the same rows, at every chunk boundary.
+    let lf = two_row_sample("\n");
+    for cut in 0..=lf.len() {
+        assert_eq!(parse_chunked(&lf, &[cut]).unwrap(), crlf, "LF-only split at {cut}");
+    }
+    // Bare CR line breaks: said so, wherever the chunks fall, instead of "column 全场代金券
+    // appears twice".
+    let cr = two_row_sample("\r");
+    for cut in 0..=cr.len() {
+        let e = parse_chunked(&cr, &[cut]).unwrap_err();
+        assert_eq!(e, BillError::BareCarriageReturn { line: 1 }, "CR-only split at {cut}");
+        let text = e.to_string();
+        assert!(
+            text.contains("carriage return") && text.contains("\\r\\n or \\n"),
+            "{text}"
+        );
+    }
+    // A CRLF header with CR-only data lines: the data record names the carriage return.
+    let mut mixed = two_row_sample("\r");
+    let header_end = mixed.iter().position(|&b| b == b'\r').unwrap();
+    mixed.insert(header_end + 1, b'\n');
+    for cut in 0..=mixed.len() {
+        assert_eq!(
+            parse_chunked(&mixed, &[cut]).unwrap_err(),
+            BillError::BareCarriageReturn { line: 2 },
+            "split at {cut}"
+        );
+    }
+}
+
+#[test]
+fn missing_trailer_is_a_warning_and_a_cut_trailer_an_error() {
+    let dl = |b: &[u8]| download(&hex_sha1(b));
+    let full = two_row_sample("\r\n");
+    let bill = parse_bill::<UseFlow>(&full, &dl(&full)).unwrap();
+    assert_eq!(bill.summary.warnings, vec![]);
+    // Without the trailer: accepted (the SHA-1 matched), with a warning saying what is missing.
+    let text = String::from_utf8(full.clone()).unwrap();
+    let no_trailer = text.split("总条数").next().unwrap().as_bytes().to_vec();
+    let bill = parse_bill::<UseFlow>(&no_trailer, &dl(&no_trailer)).unwrap();
+    assert_eq!(bill.rows.len(), 2);
+    assert_eq!(bill.summary.declared_count, None);
+    assert_eq!(bill.summary.warnings, vec![BillWarning::MissingTrailer { rows: 2 }]);
+    assert!(bill.summary.warnings[0].to_string().contains("no 总条数 trailer"));
+    // `总条数` with no count after it: the file was cut inside its trailer (line 6: row 2 spans
+    // two lines).
+    let cut = text.rsplit_once("`2").unwrap().0.as_bytes().to_vec();
+    let e = parse_bill::<UseFlow>(&cut, &dl(&cut)).unwrap_err();
+    assert!(
+        matches!(&e, BillError::InvalidCell { line: 6, column, .. } if column == "总条数"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("the number of data rows"), "{e}");
 }

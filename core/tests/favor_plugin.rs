@@ -233,7 +233,7 @@ fn validation_rules_v_fe_01_to_06_reported_together() {
         busifavor_with_creator,                                              // V-FE-05
         SendCouponParam::favor("1", "bad no!", "1900000109"),                // V-FE-04 + V-FE-06
     ];
-    let r = rules(plugin_sign("1234567", &entries, &key("short")).unwrap_err());
+    let r = rules(plugin_sign("1234567", &entries, &key(KEY_0123)).unwrap_err());
     let has = |field: &str, rule: &str| r.iter().any(|(f, id, _)| f == field && *id == rule);
     assert!(has("send_coupon_merchant", "V-FE-02"));
     assert!(has("send_coupon_params[0].stock_id", "V-FE-03"));
@@ -243,10 +243,7 @@ fn validation_rules_v_fe_01_to_06_reported_together() {
     assert!(has("send_coupon_params[4].coupon_code", "V-FE-05"));
     assert!(has("send_coupon_params[5].create_coupon_merchant", "V-FE-05"));
     assert!(has("send_coupon_params[6].out_request_no", "V-FE-06"));
-    assert!(
-        r.iter()
-            .any(|(f, id, sev)| f == "apiv2_key" && *id == "V-FE-07" && *sev == Severity::Warning)
-    );
+    assert!(r.iter().all(|(_, _, sev)| *sev == Severity::Error));
     // Every passing counterpart: the allowed charset and a 15-digit merchant.
     let ok = plugin_sign(
         "123456789012345",
@@ -257,12 +254,40 @@ fn validation_rules_v_fe_01_to_06_reported_together() {
     assert_eq!(ok.sign.len(), 64);
 }
 
+/// V-FE-07: the APIv2 key is the 32 characters the merchant platform issues; any other key is
+/// refused when it is built, naming `apiv2_key` and never echoing the key.
 #[test]
-fn short_key_signs_with_a_warning() {
-    let p = plugin_sign("10016226", &[SendCouponParam::busifavor("1", "a")], &key("short-key")).unwrap();
-    assert_eq!(p.warnings.len(), 1);
-    assert_eq!(p.warnings[0].rule, "V-FE-07");
-    assert_eq!(p.warnings[0].severity, Severity::Warning);
+fn apiv2_key_must_be_32_visible_characters() {
+    let bad: [(&[u8], &str); 7] = [
+        (b"short", "got 5 bytes"),
+        (b"", "got an empty key"),
+        (&[b'k'; 31], "got 31 bytes"),
+        (&[b'k'; 33], "got 33 bytes"),
+        (b"0123456789abcdef0123456789abcdef\n", "trailing newline"),
+        (
+            b"0123456789abcdef 123456789abcdef",
+            "a space, control or non-ASCII character",
+        ),
+        (
+            "0123456789abcdef0123456789abcd\u{e9}".as_bytes(),
+            "a space, control or non-ASCII character",
+        ),
+    ];
+    for (k, hint) in bad {
+        let e = ApiV2Key::new(k).unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("apiv2_key: the merchant's APIv2 key"), "{text}");
+        assert!(
+            text.contains("32 visible ASCII characters") && text.contains(hint),
+            "{text}"
+        );
+        if !k.is_empty() {
+            assert!(!text.contains(std::str::from_utf8(k).unwrap().trim()), "{text}");
+        }
+    }
+    assert!(ApiV2Key::new(KEY_EXPOSED).is_ok());
+    let p = plugin_sign("10016226", &[SendCouponParam::busifavor("1", "a")], &key(KEY_0123)).unwrap();
+    assert!(p.warnings.is_empty());
 }
 
 #[test]

@@ -136,11 +136,46 @@ impl Ctx<'_> {
     }
 }
 
+/// The demo stock's rules: coupons of 1.00 CNY (100 fen) over 25.00, at most 100 coupons and
+/// 100.00 CNY in all, 50.00 CNY a day, 2 per user.
+const COUPON_AMOUNT: i64 = 100;
+const TRANSACTION_MINIMUM: i64 = 2_500;
+const MAX_COUPONS: i64 = 100;
+const MAX_AMOUNT: i64 = 10_000;
+const MAX_AMOUNT_BY_DAY: i64 = 5_000;
+const MAX_COUPONS_PER_USER: i64 = 2;
+
+/// The largest `users` the demo accepts: every user receives one coupon on the same day, so the
+/// demo stock's total count, total budget and daily budget all bound it (today 50, the daily
+/// budget of 50.00 CNY in coupons of 1.00).
+pub fn max_users() -> usize {
+    let limit = MAX_COUPONS
+        .min(MAX_AMOUNT / COUPON_AMOUNT)
+        .min(MAX_AMOUNT_BY_DAY / COUPON_AMOUNT);
+    usize::try_from(limit).unwrap_or(0)
+}
+
+/// What is wrong with `users` (0, or more than [`max_users`]), or `None` when it is fine.
+pub fn users_problem(users: usize) -> Option<String> {
+    let max = max_users();
+    (users == 0 || users > max).then(|| {
+        format!(
+            "expected 1 to {max} users (the demo stock's daily budget is {:.2} CNY in coupons of {:.2} CNY, \
+             one per user), got {users}",
+            MAX_AMOUNT_BY_DAY as f64 / 100.0,
+            COUPON_AMOUNT as f64 / 100.0
+        )
+    })
+}
+
 /// A tiny PNG-signed image for the logo upload.
 const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRwechatpay-coupons sandbox logo";
 
 /// Runs the campaign, printing each step to `out`. Any failure stops the demo with an error.
 pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, String> {
+    if let Some(problem) = users_problem(opts.users) {
+        return Err(format!("users: {problem}"));
+    }
     let started = Instant::now();
     let clock: Arc<dyn Clock> = match opts.start_time {
         Some(t) => Arc::new(RunningClock::starting_at(t)),
@@ -208,10 +243,10 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         available_begin_time: crate::util::rfc3339(now),
         available_end_time: crate::util::rfc3339(end),
         stock_use_rule: StockRule {
-            max_coupons: Some(100),
-            max_amount: Some(10_000),
-            max_amount_by_day: Some(5_000),
-            max_coupons_per_user: Some(2),
+            max_coupons: Some(MAX_COUPONS),
+            max_amount: Some(MAX_AMOUNT),
+            max_amount_by_day: Some(MAX_AMOUNT_BY_DAY),
+            max_coupons_per_user: Some(MAX_COUPONS_PER_USER),
             natural_person_limit: Some(false),
             prevent_api_abuse: Some(false),
         },
@@ -224,8 +259,8 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         }),
         coupon_use_rule: CouponUseRule {
             fixed_normal_coupon: Some(FixedNormalCoupon {
-                coupon_amount: 100,
-                transaction_minimum: 2_500,
+                coupon_amount: COUPON_AMOUNT,
+                transaction_minimum: TRANSACTION_MINIMUM,
             }),
             available_merchants: Some(vec![mchid.clone()]),
             ..CouponUseRule::default()
@@ -274,7 +309,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
 
     let mut sends = Vec::new();
     let mut coupons = Vec::new();
-    for i in 1..=opts.users.max(1) {
+    for i in 1..=opts.users {
         let send = SendCouponRequest {
             openid: format!("oSandboxDemoUser{i:04}"),
             stock_id: stock_id.clone(),

@@ -42,10 +42,10 @@ enum Command {
         #[arg(long, default_value = "public-key")]
         mode: SigningMode,
         /// Share of signed messages sent as WECHATPAY/SIGNTEST/ probes (0.0–1.0).
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_probe_rate)]
         probe_rate: f64,
-        /// Requests per second before 429 FREQUENCY_LIMITED.
-        #[arg(long)]
+        /// Requests per second before 429 FREQUENCY_LIMITED (1 or more; omit for no limit).
+        #[arg(long, allow_hyphen_values = true, value_parser = parse_rate_limit)]
         rate_limit: Option<u32>,
         /// Serve bills at any time (default: from 10:00 the day after the stock ended).
         #[arg(long)]
@@ -56,8 +56,8 @@ enum Command {
         /// Signing mode: public-key, certificate or migration.
         #[arg(long, default_value = "public-key")]
         mode: SigningMode,
-        /// Number of users who receive a coupon.
-        #[arg(long, default_value_t = 3)]
+        /// Number of users who receive a coupon (1 to the demo stock's daily budget: 50).
+        #[arg(long, default_value_t = 3, allow_hyphen_values = true, value_parser = parse_users)]
         users: usize,
         /// Start the sandbox's and the client's clocks at this RFC 3339 time instead of now
         /// (for example `2026-12-05T00:30:00+08:00`); they then run forward in real time.
@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         body: Option<PathBuf>,
         /// Unix timestamp in seconds (default: now).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true, value_parser = parse_unix_seconds)]
         timestamp: Option<i64>,
         /// Nonce (default: 32 random characters).
         #[arg(long)]
@@ -103,7 +103,7 @@ enum Command {
         #[arg(long)]
         body: Option<PathBuf>,
         /// Verifier time in Unix seconds (default: now).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true, value_parser = parse_unix_seconds)]
         now: Option<i64>,
         /// WeChat Pay public key (PEM).
         #[arg(long, requires = "public_key_id")]
@@ -151,17 +151,119 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Latest Unix time accepted on the command line: 9999-12-31T23:59:59Z.
+const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
+
+/// `--timestamp` / `--now`: Unix seconds, a whole number from 0 (no sign, no fraction).
+fn parse_unix_seconds(s: &str) -> Result<i64, String> {
+    let expected = format!("expected Unix time in seconds, a whole number from 0 to {MAX_UNIX_SECONDS}");
+    match s.parse::<i64>() {
+        Ok(n) if (0..=MAX_UNIX_SECONDS).contains(&n) && !s.starts_with('+') => Ok(n),
+        _ => Err(format!("{expected}, got {}", shown(s))),
+    }
+}
+
+/// `--probe-rate`: a finite share from 0.0 to 1.0.
+fn parse_probe_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "expected a share of signed messages from 0.0 to 1.0 (e.g. 0.05), got {}",
+            shown(s)
+        )),
+    }
+}
+
+/// `--rate-limit`: requests per second, 1 or more.
+fn parse_rate_limit(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "expected requests per second, a whole number from 1 to {} (omit --rate-limit for no limit), got {}",
+            u32::MAX,
+            shown(s)
+        )),
+    }
+}
+
+/// `demo --users`: 1 up to what the demo stock's rules allow in one day.
+fn parse_users(s: &str) -> Result<usize, String> {
+    let max = wechatpay_sandbox::demo::max_users();
+    let n = s
+        .parse::<usize>()
+        .map_err(|_| format!("expected a whole number of users from 1 to {max}, got {}", shown(s)))?;
+    match wechatpay_sandbox::demo::users_problem(n) {
+        Some(problem) => Err(problem),
+        None => Ok(n),
+    }
+}
+
+/// A value echoed in a message: quoted, at most 64 characters.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(64) {
+        Some((end, _)) => format!("{:?}… ({} characters)", &s[..end], s.chars().count()),
+        None => format!("{s:?}"),
+    }
+}
+
+/// Why a command stopped early.
+enum Stop {
+    /// A failure, reported on stderr.
+    Failed(String),
+    /// Standard output was closed by its reader (`… | head`): nothing more to say.
+    StdoutClosed,
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(e: &str) -> Self {
+        Stop::Failed(e.to_owned())
+    }
+}
+
+/// Writes one line to stdout. A reader that went away ends the command quietly; any other
+/// write error is a failure.
+fn print_line(line: std::fmt::Arguments<'_>) -> Result<(), Stop> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Stop::StdoutClosed,
+            _ => Stop::Failed(format!("cannot write to standard output: {e}")),
+        })
+}
+
+/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
+fn err_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Help, version or a usage error; printing may fail on a closed stream, quietly.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli) {
+        Ok(()) | Err(Stop::StdoutClosed) => ExitCode::SUCCESS,
+        Err(Stop::Failed(e)) => {
+            err_line(format_args!("error: {e}"));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), Stop> {
     match cli.command {
         Command::Sandbox {
             port,
@@ -214,10 +316,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 users,
                 start_time,
             };
-            let mut out = std::io::stdout();
-            wechatpay_sandbox::demo::run(&opts, &mut out)
+            let mut stdout = std::io::stdout();
+            wechatpay_sandbox::demo::run(&opts, &mut stdout)
                 .map(|_| ())
-                .map_err(|e| format!("demo failed: {e}"))
+                .map_err(|e| Stop::Failed(format!("demo failed: {e}")))
         }
         Command::Sign {
             mchid,
@@ -250,16 +352,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 sign_message(&key, &mchid, &serial, m, &target, ts, &nonce, &body).map_err(|e| e.to_string())?;
             let message = String::from_utf8_lossy(&signed.message).to_string();
             if json {
-                println!(
+                print_line(format_args!(
                     "{}",
                     serde_json::json!({"message": message, "authorization": signed.authorization})
-                );
+                ))?;
             } else {
-                println!("message to sign (each line ends with \\n):");
+                print_line(format_args!("message to sign (each line ends with \\n):"))?;
                 for line in message.split_inclusive('\n') {
-                    println!("  {:?}", line);
+                    print_line(format_args!("  {line:?}"))?;
                 }
-                println!("Authorization: {}", signed.authorization);
+                print_line(format_args!("Authorization: {}", signed.authorization))?;
             }
             Ok(())
         }
@@ -300,16 +402,15 @@ fn run(cli: Cli) -> Result<(), String> {
                     } else {
                         "platform certificate"
                     };
-                    println!(
+                    print_line(format_args!(
                         "verified by {kind} {} (timestamp {}, nonce {})",
                         v.key_id, v.timestamp, v.nonce
-                    );
-                    Ok(())
+                    ))
                 }
                 Err(wechatpay_coupons::VerifyError::Probe) => {
                     Err("not verified: probe signature (WECHATPAY/SIGNTEST/) — reject it, as required".into())
                 }
-                Err(e) => Err(format!("not verified: {e}")),
+                Err(e) => Err(format!("not verified: {e}").into()),
             }
         }
         Command::Decrypt {
@@ -332,28 +433,22 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                 String::from_utf8(pt).map_err(|_| "plaintext is not UTF-8".to_string())?
             };
-            println!("{plaintext}");
-            Ok(())
+            print_line(format_args!("{plaintext}"))
         }
         Command::Keygen { out, name, force } => {
             let key_path = out.join("apiclient_key.pem");
             let cert_path = out.join("apiclient_cert.pem");
             if !force && (key_path.exists() || cert_path.exists()) {
-                return Err(format!(
-                    "{} or {} exists (use --force)",
-                    key_path.display(),
-                    cert_path.display()
-                ));
+                return Err(format!("{} or {} exists (use --force)", key_path.display(), cert_path.display()).into());
             }
             std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
             let g = wechatpay_sandbox::merchant::generate_cert(&name, wechatpay_coupons::SystemClock.now(), 5 * 365)
                 .map_err(|e| e.to_string())?;
             wechatpay_sandbox::merchant::write_file(&key_path, g.key_pem.as_bytes()).map_err(|e| e.to_string())?;
             wechatpay_sandbox::merchant::write_file(&cert_path, g.cert_pem.as_bytes()).map_err(|e| e.to_string())?;
-            println!("private key:  {}", key_path.display());
-            println!("certificate:  {}", cert_path.display());
-            println!("serial:       {}", g.serial);
-            Ok(())
+            print_line(format_args!("private key:  {}", key_path.display()))?;
+            print_line(format_args!("certificate:  {}", cert_path.display()))?;
+            print_line(format_args!("serial:       {}", g.serial))
         }
     }
 }

@@ -201,35 +201,41 @@ impl MerchantSetup {
             let p = dir.join(name);
             std::fs::read(&p).map_err(|e| io_err(&p, e))
         };
-        let key_err = |what: &str, e: wechatpay_coupons::KeyError| SandboxError::Config(format!("{what}: {e}"));
+        // The core's error names the input ("merchant certificate: not a PEM document …"); the
+        // prefix names the file it came from.
+        let key_err = |file: &str, what: &'static str, e: wechatpay_coupons::KeyError| {
+            SandboxError::Config(format!("{}: {}", dir.join(file).display(), e.naming(what)))
+        };
         let merchant_cert = PlatformCertificate::from_pem(read(&config.merchant_cert_file)?)
-            .map_err(|e| key_err("merchant certificate", e))?;
+            .map_err(|e| key_err(&config.merchant_cert_file, "merchant certificate", e))?;
         if merchant_cert.serial
-            != normalize_serial(&config.merchant_serial).map_err(|e| key_err("merchant_serial", e))?
+            != normalize_serial(&config.merchant_serial)
+                .map_err(|e| SandboxError::Config(format!("{}: merchant_serial: {e}", cfg_path.display())))?
         {
             return Err(SandboxError::Config(
                 "merchant_serial does not match the merchant certificate".into(),
             ));
         }
         let platform_cert_pem_bytes = read(&config.platform_cert_file)?;
-        let platform_cert =
-            PlatformCertificate::from_pem(&platform_cert_pem_bytes).map_err(|e| key_err("platform certificate", e))?;
+        let platform_cert = PlatformCertificate::from_pem(&platform_cert_pem_bytes)
+            .map_err(|e| key_err(&config.platform_cert_file, "platform certificate", e))?;
         let apiv3_text = read(&config.apiv3_key_file)?;
-        let apiv3_key = ApiV3Key::new(trim_ascii(&apiv3_text)).map_err(|e| key_err("APIv3 key", e))?;
+        let apiv3_key =
+            ApiV3Key::new(trim_ascii(&apiv3_text)).map_err(|e| key_err(&config.apiv3_key_file, "APIv3 key", e))?;
         Ok(Self {
             merchant_public_key: merchant_cert.key.clone(),
             apiv3_key,
             platform_cert_pem: platform_cert.pem.clone(),
             platform_cert,
             platform_key: MerchantPrivateKey::from_pem(read(&config.platform_key_file)?)
-                .map_err(|e| key_err("platform private key", e))?,
+                .map_err(|e| key_err(&config.platform_key_file, "platform private key", e))?,
             wechatpay_public_key: wechatpay_public_key(
                 &config.wechatpay_public_key_id,
                 read(&config.wechatpay_public_key_file)?,
             )
-            .map_err(|e| key_err("WeChat Pay public key", e))?,
+            .map_err(|e| key_err(&config.wechatpay_public_key_file, "WeChat Pay public key", e))?,
             wechatpay_private_key: MerchantPrivateKey::from_pem(read(&config.wechatpay_private_key_file)?)
-                .map_err(|e| key_err("WeChat Pay private key", e))?,
+                .map_err(|e| key_err(&config.wechatpay_private_key_file, "WeChat Pay private key", e))?,
             dir: dir.to_path_buf(),
             config,
         })

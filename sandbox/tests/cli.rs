@@ -313,3 +313,216 @@ fn demo_takes_an_injected_start_time() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--start-time: expected an RFC 3339 time"));
 }
+
+/// Runs `args` with stdout a pipe whose reader is already closed (as in `… | head -c0`);
+/// returns the exit status and stderr.
+fn with_closed_stdout(args: &[&std::ffi::OsStr]) -> (std::process::ExitStatus, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = bin()
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Every command that prints exits quietly (status 0, nothing on stderr) when its reader has
+/// gone away, instead of panicking with status 101.
+#[test]
+fn closed_stdout_exits_quietly() {
+    use std::ffi::OsStr;
+    let (dir, _cleanup) = tmp("closed-stdout");
+    let d = dir.as_os_str();
+    let key = dir.join("apiclient_key.pem");
+    let apiv3 = dir.join("apiv3.txt");
+    std::fs::write(&apiv3, "Xq7Wm2Rt9Kp4Lz8Nv3Bc6Hd1Fs5Gj0Ya").unwrap();
+    let keygen = [OsStr::new("keygen"), OsStr::new("--out"), d];
+    let (status, stderr) = with_closed_stdout(&keygen);
+    assert_eq!(status.code(), Some(0), "keygen: {stderr}");
+    assert_eq!(stderr, "", "keygen");
+    assert!(key.is_file());
+    let sign: Vec<&OsStr> = [
+        "sign",
+        "--mchid",
+        "1900000001",
+        "--serial",
+        "AB12",
+        "--url",
+        "/v3/x",
+        "--key",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .chain([key.as_os_str()])
+    .collect();
+    let sign_json: Vec<&OsStr> = sign.iter().copied().chain([OsStr::new("--json")]).collect();
+    let decrypt: Vec<&OsStr> = [
+        "decrypt",
+        "--nonce",
+        "abcdefghijkl",
+        "--ciphertext",
+        // AES-256-GCM of "{}" under the key above, associated data "", nonce "abcdefghijkl".
+        "6Y07kACi6XutCRlIEE8tgUZu",
+        "--apiv3-key-file",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .chain([apiv3.as_os_str()])
+    .collect();
+    let runs: Vec<(&str, Vec<&OsStr>)> = vec![
+        ("sign", sign),
+        ("sign --json", sign_json),
+        ("decrypt", decrypt),
+        ("--help", vec![OsStr::new("--help")]),
+        ("--version", vec![OsStr::new("--version")]),
+        ("demo", vec![OsStr::new("demo"), OsStr::new("--users"), OsStr::new("1")]),
+    ];
+    for (name, args) in runs {
+        let (status, stderr) = with_closed_stdout(&args);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(status.code(), Some(0), "{name}: {stderr}");
+    }
+}
+
+/// Flags with a value out of range name the flag and what was expected (no "unexpected
+/// argument" for a negative number, no NaN probe rate, no zero rate limit, no 0 or too many
+/// demo users), before anything runs.
+#[test]
+fn out_of_range_flags_are_named() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &[
+                "sign",
+                "--mchid",
+                "1",
+                "--serial",
+                "AB",
+                "--key",
+                "k.pem",
+                "--url",
+                "/v3/x",
+                "--timestamp",
+                "-5",
+            ],
+            "'--timestamp <TIMESTAMP>'",
+            "expected Unix time in seconds, a whole number from 0",
+        ),
+        (
+            &[
+                "sign",
+                "--mchid",
+                "1",
+                "--serial",
+                "AB",
+                "--key",
+                "k.pem",
+                "--url",
+                "/v3/x",
+                "--timestamp",
+                "1.5",
+            ],
+            "'--timestamp <TIMESTAMP>'",
+            "got \"1.5\"",
+        ),
+        (
+            &["verify", "--now", "-1"],
+            "'--now <NOW>'",
+            "expected Unix time in seconds",
+        ),
+        (
+            &["sandbox", "--probe-rate", "NaN"],
+            "'--probe-rate <PROBE_RATE>'",
+            "from 0.0 to 1.0",
+        ),
+        (
+            &["sandbox", "--probe-rate", "inf"],
+            "'--probe-rate <PROBE_RATE>'",
+            "from 0.0 to 1.0",
+        ),
+        (
+            &["sandbox", "--probe-rate", "-0.5"],
+            "'--probe-rate <PROBE_RATE>'",
+            "from 0.0 to 1.0",
+        ),
+        (
+            &["sandbox", "--rate-limit", "0"],
+            "'--rate-limit <RATE_LIMIT>'",
+            "a whole number from 1",
+        ),
+        (
+            &["sandbox", "--rate-limit", "-3"],
+            "'--rate-limit <RATE_LIMIT>'",
+            "a whole number from 1",
+        ),
+        (&["demo", "--users", "0"], "'--users <USERS>'", "expected 1 to 50 users"),
+        (
+            &["demo", "--users", "51"],
+            "'--users <USERS>'",
+            "daily budget is 50.00 CNY",
+        ),
+        (&["demo", "--users", "200"], "'--users <USERS>'", "got 200"),
+        (
+            &["demo", "--users", "-1"],
+            "'--users <USERS>'",
+            "from 1 to 50, got \"-1\"",
+        ),
+    ];
+    for (args, flag, expected) in cases {
+        let out = bin().args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("unexpected argument"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?} ran");
+    }
+}
+
+/// The demo's limit is the demo stock's daily budget: the largest accepted run completes.
+#[test]
+fn demo_runs_with_the_most_users_it_accepts() {
+    let max = wechatpay_sandbox::demo::max_users();
+    assert_eq!(max, 50);
+    let opts = wechatpay_sandbox::demo::DemoOptions {
+        users: max,
+        // 2026-12-05 23:59:30 Beijing: the sends may cross midnight, which only adds budget.
+        start_time: Some(1_796_486_370),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let summary = wechatpay_sandbox::demo::run(&opts, &mut out)
+        .unwrap_or_else(|e| panic!("{e}\n{}", String::from_utf8_lossy(&out)));
+    assert_eq!(summary.coupons_sent, max);
+    for users in [0, max + 1] {
+        let opts = wechatpay_sandbox::demo::DemoOptions {
+            users,
+            ..Default::default()
+        };
+        let e = wechatpay_sandbox::demo::run(&opts, &mut Vec::new()).unwrap_err();
+        assert!(e.starts_with("users: expected 1 to 50 users"), "{e}");
+    }
+}
+
+/// A broken key file in a merchant directory is named once, by its role and its file.
+#[test]
+fn broken_merchant_certificate_is_named_once() {
+    let (dir, _cleanup) = tmp("broken-cert");
+    let m = dir.join("m");
+    wechatpay_sandbox::MerchantSetup::create(&m, "1900000001", 1_796_486_370).unwrap();
+    let cfg: Value = serde_json::from_slice(&std::fs::read(m.join("merchant.json")).unwrap()).unwrap();
+    let cert = cfg["merchant_cert_file"].as_str().unwrap();
+    std::fs::write(m.join(cert), "not a certificate").unwrap();
+    let out = bin().args(["sandbox", "--dir"]).arg(&m).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: merchant certificate: not a PEM document",
+            m.join(cert).display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("platform certificate"), "{stderr}");
+}

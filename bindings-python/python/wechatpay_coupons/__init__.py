@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
@@ -60,6 +61,7 @@ __all__ = [
     "BillDigest",
     "BillError",
     "BillParser",
+    "BillWarning",
     "Client",
     "NotificationEvent",
     "Violation",
@@ -265,12 +267,22 @@ def verify_bill(download: Mapping[str, Any], source: Any) -> VerifiedBill:
     return digest.finish()
 
 
+class BillWarning(UserWarning):
+    """A bill file was read but something about it is unusual (e.g. no ``总条数`` trailer)."""
+
+
 def parse_bill(
     verified: VerifiedBill, source: Any, kind: str = "use_flow", recheck: bool = False
 ) -> Iterator[Dict[str, Any]]:
-    """Pass 2: yields the rows of the verified bill, streaming (constant memory)."""
+    """Pass 2: yields the rows of the verified bill, streaming (constant memory).
+
+    What is unusual but accepted (``summary["warnings"]`` of ``BillParser.finish``) is issued as
+    a :class:`BillWarning`.
+    """
     parser = BillParser(verified, kind, recheck)
     for chunk in iter_chunks(source):
         yield from parser.feed(chunk)
-    rows, _summary = parser.finish()
+    rows, summary = parser.finish()
+    for message in summary.get("warnings", []):
+        warnings.warn(message, BillWarning, stacklevel=2)
     yield from rows

@@ -484,6 +484,7 @@ class BillSummary(TypedDict):
     declared_count: Optional[int]
     trailer: Dict[str, str]
     bytes: int
+    warnings: List[str]
 
 
 class V2Signature(TypedDict):

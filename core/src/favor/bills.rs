@@ -52,10 +52,16 @@
 //!   full-width `（）` → `()`, whitespace removed, ASCII case folded, a `(元)` suffix ignored).
 //!   Unknown columns go to each row's `extra` map under their header text; never an error.
 //!   `批次id` and `优惠id` are required.
+//! * Line breaks: real files use `\r\n` (one observed sample), `\n` alone is read the same. A
+//!   carriage return that ends no line (old Mac `\r` line breaks, a mangled conversion) is an
+//!   error saying so ([`BillError::BareCarriageReturn`]), not a confusing header or cell-count
+//!   error.
 //! * The trailer is a record whose first cell starts with `总` (`总条数`); the next record holds
-//!   the count(s). The number of data rows must equal `总条数` ([`BillError::CountMismatch`]).
-//!   A file without trailer is accepted (`declared_count = None`): the hash already protects
-//!   against truncation.
+//!   the count(s). The number of data rows must equal `总条数` ([`BillError::CountMismatch`]); a
+//!   trailer without its count line is an error. A file without trailer is accepted with a
+//!   warning ([`BillWarning::MissingTrailer`] in [`BillSummary::warnings`], `declared_count =
+//!   None`): the SHA-1 already matched, so the bytes are what WeChat Pay served, and the
+//!   refund-flow trailer is unverified; failing would leave a caller no way to read such a file.
 //! * Yuan amounts become integer fen by decimal parsing (no floats); times stay as the raw
 //!   `yyyy-MM-dd HH:mm:ss` Beijing-time text ([`FlowColumns::consume_time_rfc3339`] converts).
 //! * UNVERIFIED points, resolved tolerantly: refund-flow columns are unknown (this module maps
@@ -149,6 +155,14 @@ pub enum BillError {
     /// The file has no header row.
     #[error("the bill file is empty: expected a header row")]
     MissingHeader,
+    /// A record holds a carriage return that ends no line (`\r` not followed by `\n`).
+    #[error(
+        "line {line}: carriage return (\\r) without a line feed; bill lines end with \\r\\n or \\n (is the file using old Mac line endings?)"
+    )]
+    BareCarriageReturn {
+        /// 1-based line of the record.
+        line: u64,
+    },
     /// A required column is missing from the header.
     #[error("header: required column {column} is missing")]
     MissingColumn {
@@ -1066,6 +1080,21 @@ impl Layout {
     }
 }
 
+/// Something unusual about a bill file that did not stop the parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BillWarning {
+    /// The file ends without the `总条数` trailer, so the row count could not be checked against
+    /// the file's own count.
+    #[error(
+        "the bill file has no 总条数 trailer: its {rows} data row(s) could not be checked against a declared count (the SHA-1 matched)"
+    )]
+    MissingTrailer {
+        /// Data rows parsed.
+        rows: u64,
+    },
+}
+
 /// What a parsed bill file says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BillSummary {
@@ -1081,6 +1110,8 @@ pub struct BillSummary {
     pub trailer: BTreeMap<String, String>,
     /// Bytes parsed.
     pub bytes: u64,
+    /// What was unusual but accepted (e.g. no trailer).
+    pub warnings: Vec<BillWarning>,
 }
 
 #[derive(Debug)]
@@ -1270,11 +1301,7 @@ impl<F: BillFormat> BillParser<F> {
                 continue;
             }
             if cells.len() != layout.names.len() {
-                return Err(BillError::CellCount {
-                    line,
-                    expected: layout.names.len(),
-                    found: cells.len(),
-                });
+                return Err(cell_count_error(rec, line, layout.names.len(), cells.len()));
             }
             on_row(BillRowRef::new(line, F::KIND, rec, cells, layout)?);
             self.rows += 1;
@@ -1324,8 +1351,18 @@ impl<F: BillFormat> BillParser<F> {
         {
             return Err(BillError::ChangedSinceVerification);
         }
-        if matches!(self.state, State::Header) {
-            return Err(BillError::MissingHeader);
+        let mut warnings = Vec::new();
+        match &self.state {
+            State::Header => return Err(BillError::MissingHeader),
+            State::Rows(_) => warnings.push(BillWarning::MissingTrailer { rows: self.rows }),
+            State::TrailerValues { names } => {
+                return Err(BillError::InvalidCell {
+                    line: self.line,
+                    column: names.first().cloned().unwrap_or_default(),
+                    expected: "a line with the number of data rows after the trailer (the file ends before it)",
+                });
+            }
+            State::Done | State::Failed => {}
         }
         if let Some(declared) = self.declared
             && declared != self.rows
@@ -1342,6 +1379,7 @@ impl<F: BillFormat> BillParser<F> {
             declared_count: self.declared,
             trailer: self.trailer,
             bytes: self.bytes,
+            warnings,
         })
     }
 
@@ -1372,6 +1410,9 @@ impl<F: BillFormat> BillParser<F> {
         let state = std::mem::replace(&mut self.state, State::Failed);
         let next = match state {
             State::Header => {
+                if has_bare_cr(text) {
+                    return Err(BillError::BareCarriageReturn { line });
+                }
                 let cells = self.cell_views(text);
                 let layout = Layout::from_header(&cells, F::KIND)?;
                 self.header = layout.names.clone();
@@ -1387,11 +1428,7 @@ impl<F: BillFormat> BillParser<F> {
                     State::TrailerValues { names }
                 } else {
                     if self.cells.len() != layout.names.len() {
-                        return Err(BillError::CellCount {
-                            line,
-                            expected: layout.names.len(),
-                            found: self.cells.len(),
-                        });
+                        return Err(cell_count_error(text, line, layout.names.len(), self.cells.len()));
                     }
                     on_row(BillRowRef::new(line, F::KIND, text, &self.cells, &layout)?);
                     self.rows += 1;
@@ -1433,6 +1470,25 @@ impl<F: BillFormat> BillParser<F> {
                 quoted_escapes: q,
             })
             .collect()
+    }
+}
+
+/// Whether `text` (a record without its line break) holds a `\r` not followed by `\n`.
+fn has_bare_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The error for a data record of `found` cells under a header of `expected`: a bare carriage
+/// return explains it better than the count when there is one.
+#[cold]
+fn cell_count_error(text: &str, line: u64, expected: usize, found: usize) -> BillError {
+    if has_bare_cr(text) {
+        BillError::BareCarriageReturn { line }
+    } else {
+        BillError::CellCount { line, expected, found }
     }
 }
 

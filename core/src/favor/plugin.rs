@@ -19,11 +19,14 @@
 //! | V-FE-04 | `out_request_no` non-empty, at most 128 characters of `[A-Za-z0-9\|_*-]` (H5: `[A-Za-z0-9]`) | error |
 //! | V-FE-05 | a 代金券 entry carries `create_coupon_merchant` and nothing else; a 商家券 entry does not carry it | error |
 //! | V-FE-06 | no duplicate (`stock_id`, `out_request_no`) pair in one call | error |
-//! | V-FE-07 | the APIv2 key is 32 bytes | warning |
+//! | V-FE-07 | the APIv2 key is 32 visible ASCII characters | refused by [`ApiV2Key::new`] |
 //! | V-FE-08 | (this crate's addition) H5 `open_id` non-empty, at most 128 characters | error |
 //!
 //! Warnings are returned next to the signature ([`SendCouponPayload::warnings`],
-//! [`H5CouponUrl::warnings`]) and do not stop signing.
+//! [`H5CouponUrl::warnings`]) and do not stop signing. V-FE-07 is a warning in the spec; here a
+//! key of another length is refused when the key is built, before anything is signed: every key
+//! the merchant platform issues has 32 characters, and a signature made with any other key is
+//! rejected by WeChat only later, inside the user's mini-program or page.
 //!
 //! The H5 page (`https://action.weixin.qq.com/busifavor/getcouponinfo`) issues **商家券** only
 //! (coupon-plugin-sign.md §0); it is here because the algorithm is identical, not because it is a
@@ -45,6 +48,9 @@ pub const H5_COUPON_FRAGMENT: &str = "#wechat_pay&wechat_redirect";
 /// Most coupons one plugin call may issue (V-FE-01).
 pub const MAX_PLUGIN_COUPONS: usize = 10;
 
+/// Length of an APIv2 key (API密钥) as the merchant platform issues it.
+pub const APIV2_KEY_LEN: usize = 32;
+
 /// The merchant's APIv2 key (API密钥, 32 ASCII characters on the merchant platform).
 ///
 /// Zeroized on drop; `Debug` prints `[redacted]`.
@@ -52,17 +58,28 @@ pub const MAX_PLUGIN_COUPONS: usize = 10;
 pub struct ApiV2Key(Vec<u8>);
 
 impl ApiV2Key {
-    /// Wraps the key text. An empty key is refused; a length other than 32 is accepted with a
-    /// V-FE-07 warning on every signature made with it.
+    /// Wraps the key text: exactly [`APIV2_KEY_LEN`] visible ASCII characters (V-FE-07), else an
+    /// `InputError` naming `apiv2_key` (the message never shows the key).
     pub fn new(key: impl AsRef<[u8]>) -> Result<Self, InputError> {
         let key = key.as_ref();
-        if key.is_empty() {
-            return Err(InputError::Invalid {
-                field: "apiv2_key".into(),
-                expected: "the APIv2 key (API密钥) of the merchant: 32 characters, not empty".into(),
-            });
+        if key.len() == APIV2_KEY_LEN && key.iter().all(u8::is_ascii_graphic) {
+            return Ok(Self(key.to_vec()));
         }
-        Ok(Self(key.to_vec()))
+        let hint = if key.is_empty() {
+            "got an empty key".to_owned()
+        } else if key.len() == APIV2_KEY_LEN {
+            "got 32 bytes with a space, control or non-ASCII character".to_owned()
+        } else if key.trim_ascii().len() == APIV2_KEY_LEN {
+            "got the key with surrounding whitespace (a trailing newline from a key file?)".to_owned()
+        } else {
+            format!("got {} bytes", key.len())
+        };
+        Err(InputError::Invalid {
+            field: "apiv2_key".into(),
+            expected: format!(
+                "the merchant's APIv2 key (API密钥, not the APIv3 key): {APIV2_KEY_LEN} visible ASCII characters; {hint}"
+            ),
+        })
     }
 
     /// Length of the key in bytes (the key itself is not exposed).
@@ -73,22 +90,6 @@ impl ApiV2Key {
     /// Always `false`: an empty key cannot be built.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    fn warnings(&self) -> Vec<Violation> {
-        if self.0.len() == 32 {
-            return Vec::new();
-        }
-        vec![violation(
-            "apiv2_key",
-            "V-FE-07",
-            Severity::Warning,
-            format!(
-                "the APIv2 key is {} bytes; WeChat Pay issues 32-character keys",
-                self.0.len()
-            ),
-            format!("APIv2 密钥长度为 {} 字节，应为 32 个字符", self.0.len()),
-        )]
     }
 }
 
@@ -241,7 +242,8 @@ pub struct SendCouponPayload {
     /// The signed string with the key redacted (not sent).
     #[serde(skip)]
     pub string_to_sign_redacted: String,
-    /// SHOULD-rule findings (V-FE-07); signing went ahead (not sent).
+    /// SHOULD-rule findings; signing went ahead (not sent). None today: V-FE-07 (the key
+    /// length) is checked when the key is built.
     #[serde(skip)]
     pub warnings: Vec<Violation>,
 }
@@ -330,9 +332,9 @@ pub fn plugin_sign(
             ));
         }
     }
-    let warnings = key.warnings();
+    // No SHOULD rule applies today (the key length, V-FE-07, is checked by `ApiV2Key::new`).
+    let warnings = Vec::new();
     if !violations.is_empty() {
-        violations.extend(warnings);
         return Err(ValidationErrors { violations }.into());
     }
 
@@ -396,7 +398,8 @@ pub struct H5CouponUrl {
     pub sign: String,
     /// The signed string with the key redacted.
     pub string_to_sign_redacted: String,
-    /// SHOULD-rule findings (V-FE-07).
+    /// SHOULD-rule findings. None today: V-FE-07 (the key length) is checked when the key is
+    /// built.
     pub warnings: Vec<Violation>,
 }
 
@@ -417,9 +420,9 @@ pub fn h5_coupon_url(params: &H5CouponParams, key: &ApiV2Key) -> Result<H5Coupon
             "open_id 必填，最长 128 个字符".into(),
         ));
     }
-    let warnings = key.warnings();
+    // No SHOULD rule applies today (the key length, V-FE-07, is checked by `ApiV2Key::new`).
+    let warnings = Vec::new();
     if !violations.is_empty() {
-        violations.extend(warnings);
         return Err(ValidationErrors { violations }.into());
     }
     let pairs: [(&str, &str); 6] = [
