@@ -2,15 +2,19 @@
 # Runs every check and test of the project: formatting, clippy (-D warnings) for both crypto
 # backends, the Rust test suites (core, sandbox, binding units) with the aws-lc-rs and the
 # RustCrypto backend, the wasm32 build of the core, and the Python package (built with maturin
-# into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check), and
-# the sandbox driven by third-party SDKs (tests/interop/: wechatpayv3 from PyPI,
-# wechatpay-axios-plugin from npm, both pinned).
+# into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check), the
+# sandbox driven by third-party SDKs (tests/interop/: wechatpayv3 from PyPI, wechatpay-axios-plugin
+# from npm, both pinned), and a short smoke run of every fuzz target (fuzz/run.sh).
 # Installs what it needs when missing. Prints "N passed, N failed" last.
 #
-# Usage: bash scripts/test.sh [PART...]   (no PART: everything)
+# Usage: bash scripts/test.sh [PART...]   (no PART: every part, in this order)
+#   rust             rustfmt, clippy (both backends), Rust tests (both backends), wasm32 build,
+#                    the 100 MB bill check in release
+#   python           the Python package: build, pytest, mypy --strict, stubtest
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
 #   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
-#   interop          both
+#   interop          both interop parts
+#   fuzz             every libFuzzer target for FUZZ_SMOKE_SECONDS (default 5; SKIP_FUZZ=1 skips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -26,7 +30,7 @@ interop_python() {
     step "interop: wechatpayv3 (PyPI, pinned) against the sandbox"
     sandbox_bin
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/python -m pip install -q --disable-pip-version-check pytest -r tests/interop/python/requirements.txt
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c scripts/python-tools.txt pytest -r tests/interop/python/requirements.txt
     (cd tests/interop/python && ../../../.venv/bin/python -m pytest -q -p no:cacheprovider .) 2>&1 | tee -a "$log"
 }
 
@@ -59,52 +63,70 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
-if [ "$#" -gt 0 ]; then
-    for part in "$@"; do
-        case "$part" in
-            interop-python) interop_python ;;
-            interop-node) interop_node ;;
-            interop) interop_python; interop_node ;;
-            *) echo "unknown part '$part' (expected interop-python, interop-node or interop; none = everything)" >&2; exit 2 ;;
-        esac
-    done
-    summary
-    exit $?
-fi
+rust() {
+    step "rustfmt"
+    rustup component add rustfmt clippy >/dev/null 2>&1 || true
+    cargo fmt --all -- --check
 
-step "rustfmt"
-rustup component add rustfmt clippy >/dev/null 2>&1 || true
-cargo fmt --all -- --check
+    step "clippy (aws-lc-rs backend, all targets)"
+    cargo clippy --workspace --all-targets -- -D warnings
 
-step "clippy (aws-lc-rs backend, all targets)"
-cargo clippy --workspace --all-targets -- -D warnings
+    step "clippy (RustCrypto backend)"
+    cargo clippy -p wechatpay-coupons --all-targets --features rustcrypto -- -D warnings
 
-step "clippy (RustCrypto backend)"
-cargo clippy -p wechatpay-coupons --all-targets --features rustcrypto -- -D warnings
+    step "tests (aws-lc-rs backend)"
+    cargo test --workspace 2>&1 | tee -a "$log"
 
-step "tests (aws-lc-rs backend)"
-cargo test --workspace 2>&1 | tee -a "$log"
+    step "tests (RustCrypto backend)"
+    cargo test -p wechatpay-coupons --features rustcrypto 2>&1 | tee -a "$log"
 
-step "tests (RustCrypto backend)"
-cargo test -p wechatpay-coupons --features rustcrypto 2>&1 | tee -a "$log"
+    step "wasm32 build of the core"
+    rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+    cargo build -p wechatpay-coupons --target wasm32-unknown-unknown
 
-step "wasm32 build of the core"
-rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
-cargo build -p wechatpay-coupons --target wasm32-unknown-unknown
+    step "100 MB synthetic bill in constant memory (release build)"
+    cargo test --release -p wechatpay-coupons --test favor_bills large_synthetic_bill_in_constant_memory -- --nocapture 2>&1 | tee -a "$log"
+}
 
-step "Python: venv, build (maturin), pytest, mypy --strict, stubtest"
-cargo build -p wechatpay-sandbox --bin wechatpay-coupons
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check maturin pytest cryptography requests httpx mypy flask
-(cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
-(cd bindings-python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests) 2>&1 | tee -a "$log"
-.venv/bin/python -m mypy --strict bindings-python/python/wechatpay_coupons bindings-python/tests examples/python
-(cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
+python() {
+    step "Python: venv, build (maturin), pytest, mypy --strict, stubtest"
+    sandbox_bin
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/python-tools.txt
+    (cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
+    (cd bindings-python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests) 2>&1 | tee -a "$log"
+    .venv/bin/python -m mypy --strict bindings-python/python/wechatpay_coupons bindings-python/tests examples/python
+    (cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
+}
 
-step "100 MB synthetic bill in constant memory (release build)"
-cargo test --release -p wechatpay-coupons --test favor_bills large_synthetic_bill_in_constant_memory -- --nocapture 2>&1 | tee -a "$log"
+fuzz() {
+    step "fuzz smoke: every libFuzzer target for ${FUZZ_SMOKE_SECONDS:-5} s (fuzz/run.sh, own target dir)"
+    # Plain cargo build with cargo-fuzz's coverage flags (no cargo-fuzz install, no nightly); needs
+    # a C++ compiler for libFuzzer and a host libFuzzer supports. A harness that does not compile
+    # fails here.
+    if [ "${SKIP_FUZZ:-0}" = 1 ]; then
+        echo "skipped: SKIP_FUZZ=1"
+    elif ! command -v c++ >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+        echo "skipped: libFuzzer needs a C++ compiler (c++) and the seed script python3"
+    elif ! rustc -vV | grep -Eq '^host: (x86_64|aarch64)-(unknown-linux-gnu|apple-darwin)$'; then
+        echo "skipped: libFuzzer is not supported on $(rustc -vV | sed -n 's/^host: //p')"
+    else
+        cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+        fuzz/run.sh smoke "${FUZZ_SMOKE_SECONDS:-5}"
+    fi
+}
 
-interop_python
-interop_node
-
+ALL=(rust python interop-python interop-node fuzz)
+[ "$#" -gt 0 ] || set -- "${ALL[@]}"
+for part in "$@"; do
+    case "$part" in
+        rust) rust ;;
+        python) python ;;
+        interop-python) interop_python ;;
+        interop-node) interop_node ;;
+        interop) interop_python; interop_node ;;
+        fuzz) fuzz ;;
+        *) echo "unknown part '$part' (expected one of: ${ALL[*]} interop; none = everything)" >&2; exit 2 ;;
+    esac
+done
 summary

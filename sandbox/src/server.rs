@@ -195,8 +195,16 @@ impl Shared {
         format!("08{:010X}{:016X}", self.now(), self.seq())
     }
 
-    /// Checks the `Authorization` of a request (all rules of apiv3-rules.md (a)).
-    fn authenticate(&self, method: &str, target: &str, headers: &HeaderMap, signed_body: &[u8]) -> Result<(), ApiErr> {
+    /// Checks the `Authorization` of a request (all rules of apiv3-rules.md (a)): parses the
+    /// header, checks mchid, serial, timestamp and the signature over `method`, `target` and
+    /// `signed_body`, and remembers the nonce to refuse a replay.
+    pub fn authenticate(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &HeaderMap,
+        signed_body: &[u8],
+    ) -> Result<(), ApiErr> {
         let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
         if header("user-agent").is_none_or(str::is_empty) || header("accept").is_none_or(str::is_empty) {
             return Err(ApiErr::invalid(

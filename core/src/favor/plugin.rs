@@ -8,8 +8,8 @@
 //! WeChat Pay itself. Compute them on the server; the key must never reach the browser or the
 //! mini-program.
 //!
-//! Checks before signing (coupon-plugin-sign.md §5, rule ids `V-FE-01`…`V-FE-07`; all violations
-//! are reported at once as [`crate::Error::Validation`]):
+//! Checks before signing (coupon-plugin-sign.md §5, rule ids `V-FE-01`…`V-FE-07`, and two of
+//! this crate; all violations are reported at once as [`crate::Error::Validation`]):
 //!
 //! | rule | check | severity |
 //! |---|---|---|
@@ -21,6 +21,7 @@
 //! | V-FE-06 | no duplicate (`stock_id`, `out_request_no`) pair in one call | error |
 //! | V-FE-07 | the APIv2 key is 32 visible ASCII characters | refused by [`ApiV2Key::new`] |
 //! | V-FE-08 | (this crate's addition) H5 `open_id` non-empty, at most 128 characters | error |
+//! | V-FE-09 | (this crate's addition) no signed value contains `&` or `=`: the signed string would read as other parameters | error |
 //!
 //! Warnings are returned next to the signature ([`SendCouponPayload::warnings`],
 //! [`H5CouponUrl::warnings`]) and do not stop signing. V-FE-07 is a warning in the spec; here a
@@ -281,6 +282,9 @@ pub fn plugin_sign(
         let path = |f: &str| format!("send_coupon_params[{i}].{f}");
         check_stock_id(&path("stock_id"), &e.stock_id, &mut violations);
         check_out_request_no(&path("out_request_no"), &e.out_request_no, false, &mut violations);
+        for (name, value) in e.fields() {
+            check_separators(&path(name), value, &mut violations);
+        }
         match e.product {
             CouponProduct::Favor => {
                 if is_blank(&e.create_coupon_merchant) {
@@ -411,6 +415,17 @@ pub fn h5_coupon_url(params: &H5CouponParams, key: &ApiV2Key) -> Result<H5Coupon
     check_merchant(&params.send_coupon_merchant, &mut violations);
     check_stock_id("stock_id", &params.stock_id, &mut violations);
     check_out_request_no("out_request_no", &params.out_request_no, true, &mut violations);
+    for (name, value) in [
+        ("stock_id", params.stock_id.as_str()),
+        ("open_id", &params.open_id),
+        ("coupon_code", params.coupon_code.as_deref().unwrap_or("")),
+        (
+            "customize_send_time",
+            params.customize_send_time.as_deref().unwrap_or(""),
+        ),
+    ] {
+        check_separators(name, value, &mut violations);
+    }
     if params.open_id.is_empty() || params.open_id.chars().count() > 128 {
         violations.push(violation(
             "open_id",
@@ -491,6 +506,20 @@ fn check_stock_id(field: &str, stock_id: &str, out: &mut Vec<Violation>) {
             Severity::Error,
             "the batch id: not empty, at most 20 characters".into(),
             "批次号必填，最长 20 个字符".into(),
+        ));
+    }
+}
+
+/// V-FE-09: `&` and `=` delimit the signed string, so a value holding one would make the
+/// signature cover a different parameter set.
+fn check_separators(field: &str, value: &str, out: &mut Vec<Violation>) {
+    if value.contains(['&', '=']) {
+        out.push(violation(
+            field,
+            "V-FE-09",
+            Severity::Error,
+            "no & or = in a signed value (they separate the signed parameters)".into(),
+            "签名参数的值不能包含 & 或 =".into(),
         ));
     }
 }
