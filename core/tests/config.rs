@@ -78,7 +78,7 @@ impl Dir {
     }
 
     fn err(&self) -> ConfigError {
-        Client::from_config(&self.0).err().expect("the config must be refused")
+        Client::from_config(&self.0).expect_err("the config must be refused")
     }
 }
 
