@@ -623,7 +623,7 @@ impl Client {
 
 /// Refuses a base URL that is not a bare `http(s)://host[:port]` origin (a trailing `/` was
 /// already removed): a path or query would silently change every request target.
-fn check_origin(field: &str, base: &str) -> Result<(), InputError> {
+pub(crate) fn check_origin(field: &str, base: &str) -> Result<(), InputError> {
     let invalid = || InputError::Invalid {
         field: field.to_owned(),
         expected: format!(

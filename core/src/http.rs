@@ -72,6 +72,12 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
     }
 }
 
+impl<N: Into<String>, V: Into<String>> Extend<(N, V)> for Headers {
+    fn extend<I: IntoIterator<Item = (N, V)>>(&mut self, iter: I) {
+        self.0.extend(iter.into_iter().map(|(n, v)| (n.into(), v.into())));
+    }
+}
+
 impl IntoIterator for Headers {
     type Item = (String, String);
     type IntoIter = std::vec::IntoIter<(String, String)>;
@@ -202,6 +208,30 @@ pub fn split_url(url: &str) -> Result<(&str, &str), crate::error::InputError> {
     Ok((&url[..origin_len], target))
 }
 
+/// Host of an absolute URL (between `://` and the first `/`, `?` or `#`), without user info
+/// and port; IPv6 literals keep their brackets.
+pub(crate) fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.starts_with('[') {
+        return authority.find(']').map(|i| &authority[..=i]);
+    }
+    Some(authority.split(':').next().unwrap_or(authority))
+}
+
+/// Literal loopback only: `localhost`, an IPv4 address in 127.0.0.0/8 written as four decimal
+/// octets, or the IPv6 `[::1]` — never a DNS name such as `127.example.com`.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+    }
+    host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +246,39 @@ mod tests {
         assert_eq!(h.get("x"), Some("1"));
         h.set("X", "3");
         assert_eq!(h.len(), 2);
+    }
+
+    #[test]
+    fn headers_collect_from_any_string_pairs_keeping_case_order_and_repeats() {
+        let owned = vec![("Set-Cookie".to_owned(), "a=1".to_owned())];
+        let mut h: Headers = owned.into_iter().collect();
+        h.extend([("set-cookie", String::from("b=2")), ("Request-ID", "r1".into())]);
+        assert_eq!(h.get_all("SET-COOKIE").collect::<Vec<_>>(), ["a=1", "b=2"]);
+        assert_eq!(
+            h.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            ["Set-Cookie", "set-cookie", "Request-ID"],
+            "names are kept as given"
+        );
+        let from_strs: Headers = [("A", "1"), ("a", "2")].into_iter().collect();
+        assert_eq!(from_strs.len(), 2);
+    }
+
+    #[test]
+    fn loopback_hosts_are_literal_only() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:8080/x", true),
+            ("http://127.9.9.9", true),
+            ("http://LOCALHOST:1", true),
+            ("http://[::1]:8080", true),
+            ("http://user@127.0.0.1/", true),
+            ("http://127.example.com", false),
+            ("http://127.1", false),
+            ("http://[::2]", false),
+            ("https://api.mch.weixin.qq.com", false),
+        ] {
+            assert_eq!(url_host(url).is_some_and(is_loopback_host), loopback, "{url}");
+        }
+        assert_eq!(url_host("no scheme"), None);
     }
 
     #[test]

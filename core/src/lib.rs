@@ -24,10 +24,13 @@ pub mod certificates;
 pub mod cipher;
 pub mod client;
 pub mod clock;
+pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod favor;
 pub mod http;
+#[cfg(feature = "http")]
+mod http_crate;
 pub mod keys;
 pub mod media;
 pub mod notify;
@@ -36,6 +39,7 @@ pub mod verify;
 
 pub use client::{BACKUP_BASE_URL, Client, ClientBuilder, PRIMARY_BASE_URL, SerialPolicy, VerifiedResponse};
 pub use clock::{Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, SystemClock};
+pub use config::{ConfigError, ConfigTrust, MerchantConfig};
 pub use crypto::{BuiltinCrypto, CryptoProvider};
 pub use error::{
     ApiError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError, VerifyError,

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use wechatpay_coupons::clock::random_string;
 use wechatpay_coupons::keys::{PlatformCertificate, PublicKey, normalize_serial, wechatpay_public_key};
 use wechatpay_coupons::{ApiV3Key, MerchantPrivateKey};
@@ -14,41 +13,11 @@ use wechatpay_coupons::{ApiV3Key, MerchantPrivateKey};
 use crate::SandboxError;
 
 /// Name of the JSON config written into the merchant directory.
-pub const CONFIG_FILE: &str = "merchant.json";
+pub const CONFIG_FILE: &str = wechatpay_coupons::config::CONFIG_FILE;
 
-/// The JSON config clients load (`merchant.json`). Paths are relative to the directory that
-/// holds the file. Files marked "sandbox side" are the simulator's own secrets: a real merchant
-/// never has them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MerchantConfig {
-    /// Merchant id (商户号).
-    pub mchid: String,
-    /// The appid bound to the merchant (used to send coupons).
-    pub appid: String,
-    /// Serial of the merchant API certificate (upper-case hex).
-    pub merchant_serial: String,
-    /// Merchant API private key, PKCS#8 PEM (`apiclient_key.pem`).
-    pub merchant_key_file: String,
-    /// Merchant API certificate, self-signed X.509 PEM (`apiclient_cert.pem`).
-    pub merchant_cert_file: String,
-    /// File holding the 32-character APIv3 key.
-    pub apiv3_key_file: String,
-    /// Serial of the WeChat Pay platform certificate.
-    pub platform_serial: String,
-    /// WeChat Pay platform certificate PEM (also downloadable from `/v3/certificates`).
-    pub platform_cert_file: String,
-    /// WeChat Pay public key id (`PUB_KEY_ID_…`).
-    pub wechatpay_public_key_id: String,
-    /// WeChat Pay public key, SPKI PEM (`pub_key.pem`).
-    pub wechatpay_public_key_file: String,
-    /// Sandbox side: private key behind the platform certificate.
-    pub platform_key_file: String,
-    /// Sandbox side: private key behind the WeChat Pay public key.
-    pub wechatpay_private_key_file: String,
-    /// Base URL of the running sandbox (rewritten on every start).
-    #[serde(default)]
-    pub base_url: String,
-}
+/// The JSON config clients load (`merchant.json`), defined by the core so that every client
+/// reads it the same way ([`wechatpay_coupons::Client::from_config`]).
+pub use wechatpay_coupons::MerchantConfig;
 
 /// A loaded merchant: the config, its directory and the parsed keys.
 pub struct MerchantSetup {
@@ -160,21 +129,19 @@ impl MerchantSetup {
         let platform = generate_cert("WeChat Pay sandbox platform certificate", now, 5 * 365)?;
         let pubkey = generate_cert("WeChat Pay sandbox public key", now, 5 * 365)?;
         let apiv3 = random_string(32).map_err(|e| SandboxError::Keygen(e.to_string()))?;
-        let config = MerchantConfig {
-            mchid: mchid.to_owned(),
-            appid: format!("wxd0{}", &random_digits(14)?),
-            merchant_serial: merchant.serial.clone(),
-            merchant_key_file: "apiclient_key.pem".into(),
-            merchant_cert_file: "apiclient_cert.pem".into(),
-            apiv3_key_file: "apiv3_key.txt".into(),
-            platform_serial: platform.serial.clone(),
-            platform_cert_file: "platform_cert.pem".into(),
-            wechatpay_public_key_id: format!("PUB_KEY_ID_01{}", random_digits(32)?),
-            wechatpay_public_key_file: "pub_key.pem".into(),
-            platform_key_file: "sandbox_platform_key.pem".into(),
-            wechatpay_private_key_file: "sandbox_pub_key_private.pem".into(),
-            base_url: String::new(),
-        };
+        let mut config = MerchantConfig::default();
+        config.mchid = mchid.to_owned();
+        config.appid = format!("wxd0{}", &random_digits(14)?);
+        config.merchant_serial = merchant.serial.clone();
+        config.merchant_key_file = "apiclient_key.pem".into();
+        config.merchant_cert_file = "apiclient_cert.pem".into();
+        config.apiv3_key_file = "apiv3_key.txt".into();
+        config.platform_serial = platform.serial.clone();
+        config.platform_cert_file = "platform_cert.pem".into();
+        config.wechatpay_public_key_id = format!("PUB_KEY_ID_01{}", random_digits(32)?);
+        config.wechatpay_public_key_file = "pub_key.pem".into();
+        config.platform_key_file = "sandbox_platform_key.pem".into();
+        config.wechatpay_private_key_file = "sandbox_pub_key_private.pem".into();
         let files = [
             (&config.merchant_key_file, merchant.key_pem.as_str()),
             (&config.merchant_cert_file, merchant.cert_pem.as_str()),
@@ -316,34 +283,17 @@ pub fn write_file(path: &Path, content: &[u8]) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// Builds a core [`wechatpay_coupons::Client`] for this merchant against `base_url`, trusting
-/// the WeChat Pay public key and/or the platform certificate.
+/// A core [`wechatpay_coupons::ClientBuilder`] for the merchant in `dir`, against the base URL
+/// recorded in its `merchant.json`, trusting the WeChat Pay public key and/or the platform
+/// certificate; `http://` loopback notify URLs are allowed. The files are read by the core's
+/// [`wechatpay_coupons::Client::builder_from_config`], as every binding reads them.
 pub fn client_builder(
     dir: &Path,
     trust_public_key: bool,
     trust_platform_cert: bool,
 ) -> Result<wechatpay_coupons::ClientBuilder, SandboxError> {
-    let setup = MerchantSetup::load(dir)?;
-    let c = &setup.config;
-    let read = |name: &str| {
-        let p = dir.join(name);
-        std::fs::read(&p).map_err(|e| io_err(&p, e))
-    };
-    let cfg = |e: wechatpay_coupons::KeyError| SandboxError::Config(e.to_string());
-    let mut b = wechatpay_coupons::Client::builder(&c.mchid, &c.merchant_serial)
-        .private_key_pem(read(&c.merchant_key_file)?)
-        .map_err(cfg)?
-        .apiv3_key(trim_ascii(&read(&c.apiv3_key_file)?))
-        .map_err(cfg)?
-        .base_url(&c.base_url)
-        .allow_http_notify_url(true);
-    if trust_public_key {
-        b = b
-            .wechatpay_public_key(&c.wechatpay_public_key_id, read(&c.wechatpay_public_key_file)?)
-            .map_err(cfg)?;
-    }
-    if trust_platform_cert {
-        b = b.platform_certificate(read(&c.platform_cert_file)?).map_err(cfg)?;
-    }
-    Ok(b)
+    let trust = wechatpay_coupons::ConfigTrust::new(trust_public_key, trust_platform_cert);
+    let builder =
+        wechatpay_coupons::Client::builder_from_config(dir, trust).map_err(|e| SandboxError::Config(e.to_string()))?;
+    Ok(builder.allow_http_notify_url(true))
 }

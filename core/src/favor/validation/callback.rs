@@ -2,30 +2,7 @@
 
 use super::{Report, Validate, ValidationContext, Violation};
 use crate::favor::models::{GetCallbackRequest, SetCallbackRequest};
-
-/// Host of an absolute URL (between `://` and the first `/`, `?` or `#`), without the port;
-/// IPv6 literals keep their brackets.
-fn url_host(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if authority.starts_with('[') {
-        return authority.find(']').map(|i| &authority[..=i]);
-    }
-    Some(authority.split(':').next().unwrap_or(authority))
-}
-
-/// Literal loopback only: `localhost`, an IPv4 address in 127.0.0.0/8 written as four decimal
-/// octets, or the IPv6 `[::1]` — never a DNS name such as `127.example.com`.
-fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
-    }
-    host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-}
+use crate::http::{is_loopback_host as is_loopback, url_host};
 
 fn is_private(host: &str) -> bool {
     let octets: Vec<u8> = host.split('.').filter_map(|p| p.parse().ok()).collect();
