@@ -40,6 +40,25 @@ macro_rules! open_enum {
             }
         }
 
+        /// An open set: a string that is one of [`Self::KNOWN`] or any other string
+        /// (`anyOf` of the known `enum` and a plain string, so generators can name the known
+        /// values and still accept new ones).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "anyOf": [
+                        { "type": "string", "enum": Self::KNOWN },
+                        { "type": "string" }
+                    ]
+                })
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

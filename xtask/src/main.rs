@@ -1,0 +1,2 @@
+//! Generator of the binding types (work in progress).
+fn main() {}
