@@ -13,26 +13,37 @@ from __future__ import annotations
 from typing import Any, Dict, List, Literal, Optional, Tuple, TypedDict, Union
 
 # BEGIN GENERATED: models (cargo xtask gen; do not edit by hand)
+#: Coupon background colour (upper-case per the Go/Java SDKs; the mixed-case `Color010` spelling of [IM]/[TNM] decodes as `Unknown` and validation accepts it case-insensitively).
 BackgroundColor = Union[Literal["COLOR010", "COLOR020", "COLOR030", "COLOR040", "COLOR050", "COLOR060", "COLOR070", "COLOR080", "COLOR081", "COLOR082", "COLOR090", "COLOR100", "COLOR101", "COLOR102"], str]
 
+#: Business type (`MULTIUSE` = 消费金).
 BusinessType = Union[Literal["MULTIUSE"], str]
 
+#: Coupon status in responses and notifications (`RECOVER` per [IM]/[TNM] only; any other value is kept as [`CouponStatus::Unknown`]).
 CouponStatus = Union[Literal["SENDED", "USED", "EXPIRED", "RECOVER", "REVOKED"], str]
 
+#: `status` filter of the user-coupons query.
 CouponStatusQuery = Union[Literal["SENDED", "USED"], str]
 
+#: Coupon type.
 CouponType = Union[Literal["NORMAL", "CUT_TO"], str]
 
+#: Digest algorithm of a flow file (`SHA1`; compare with [`HashType::is_sha1`], which ignores case as the doc writes `sha1`).
 HashType = Union[Literal["SHA1"], str]
 
+#: Where the coupon page jumps to.
 JumpTarget = Union[Literal["PAYMENT_CODE", "MINI_PROGRAM", "DEFAULT_PAGE"], str]
 
+#: Stock status (`Stock.status`, list-stocks `status` filter); lower-case on the wire.
 StockStatus = Union[Literal["unactivated", "audit", "running", "stoped", "paused"], str]
 
+#: Stock type accepted by create stock: only `NORMAL` (SDK comments name others the server refuses).
 StockTypeReq = Union[Literal["NORMAL"], str]
 
+#: Stock type in responses.
 StockTypeResp = Union[Literal["NORMAL", "DISCOUNT_CUT", "OTHER"], str]
 
+#: Payment scene a coupon is limited to.
 TradeType = Union[Literal["MICROAPP", "APPPAY", "PPAY", "CARD", "FACE", "OTHER"], str]
 
 

@@ -15,8 +15,13 @@ export interface AvailableRegion {
   type?: string | null;
 }
 
+/**
+ * Coupon background colour (upper-case per the Go/Java SDKs; the mixed-case `Color010`
+ * spelling of [IM]/[TNM] decodes as `Unknown` and validation accepts it case-insensitively).
+ */
 export type BackgroundColor = "COLOR010" | "COLOR020" | "COLOR030" | "COLOR040" | "COLOR050" | "COLOR060" | "COLOR070" | "COLOR080" | "COLOR081" | "COLOR082" | "COLOR090" | "COLOR100" | "COLOR101" | "COLOR102" | (string & {});
 
+/** Business type (`MULTIUSE` = 消费金). */
 export type BusinessType = "MULTIUSE" | (string & {});
 
 /** `limit_card` (§1.8). */
@@ -111,10 +116,16 @@ export interface CouponCollection {
   total_count: number;
 }
 
+/**
+ * Coupon status in responses and notifications (`RECOVER` per [IM]/[TNM] only; any other
+ * value is kept as [`CouponStatus::Unknown`]).
+ */
 export type CouponStatus = "SENDED" | "USED" | "EXPIRED" | "RECOVER" | "REVOKED" | (string & {});
 
+/** `status` filter of the user-coupons query. */
 export type CouponStatusQuery = "SENDED" | "USED" | (string & {});
 
+/** Coupon type. */
 export type CouponType = "NORMAL" | "CUT_TO" | (string & {});
 
 /**
@@ -347,6 +358,10 @@ export interface GoodsDetail {
   quantity: number;
 }
 
+/**
+ * Digest algorithm of a flow file (`SHA1`; compare with [`HashType::is_sha1`], which
+ * ignores case as the doc writes `sha1`).
+ */
 export type HashType = "SHA1" | (string & {});
 
 /** The decoded image-upload response. */
@@ -355,6 +370,7 @@ export interface ImageUploadResponse {
   media_url: string;
 }
 
+/** Where the coupon page jumps to. */
 export type JumpTarget = "PAYMENT_CODE" | "MINI_PROGRAM" | "DEFAULT_PAGE" | (string & {});
 
 /** Stock items request (§3.11). */
@@ -651,6 +667,7 @@ export interface StockRule {
   prevent_api_abuse?: boolean | null;
 }
 
+/** Stock status (`Stock.status`, list-stocks `status` filter); lower-case on the wire. */
 export type StockStatus = "unactivated" | "audit" | "running" | "stoped" | "paused" | (string & {});
 
 /** A page of strings with the stock id: available merchants (mchids) or items (goods codes). */
@@ -667,8 +684,10 @@ export interface StockStringCollection {
   total_count: number;
 }
 
+/** Stock type accepted by create stock: only `NORMAL` (SDK comments name others the server refuses). */
 export type StockTypeReq = "NORMAL" | (string & {});
 
+/** Stock type in responses. */
 export type StockTypeResp = "NORMAL" | "DISCOUNT_CUT" | "OTHER" | (string & {});
 
 /** `stock_use_rule` in a [`Stock`](super::Stock) (§1.2): the union of the [GO] and [IM] field sets, all optional. */
@@ -713,6 +732,7 @@ export interface StopStockResponse {
   stop_time: string;
 }
 
+/** Payment scene a coupon is limited to. */
 export type TradeType = "MICROAPP" | "APPPAY" | "PPAY" | "CARD" | "FACE" | "OTHER" | (string & {});
 
 /** Use-flow request (§3.13). */

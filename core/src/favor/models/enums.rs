@@ -3,8 +3,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! open_enum {
-    ($(#[$meta:meta])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+ }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+ }) => {
+        $(#[doc = $doc])*
         ///
         /// Unknown values are kept as [`Self::Unknown`] with the raw string and written back as is.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,7 +50,10 @@ macro_rules! open_enum {
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                // The type's doc comment, lines joined as rustdoc joins them.
+                let description = [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
                 schemars::json_schema!({
+                    "description": description.trim(),
                     "anyOf": [
                         { "type": "string", "enum": Self::KNOWN },
                         { "type": "string" }
