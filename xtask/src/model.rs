@@ -332,8 +332,12 @@ pub fn merge(de: BTreeMap<String, Model>, ser: BTreeMap<String, Model>) -> Resul
 
 fn merge_one(name: &str, a: Model, b: Model) -> Result<Model, String> {
     match (a, b) {
-        (Model::Enum { doc, known }, Model::Enum { known: other, .. }) if known == other => {
-            Ok(Model::Enum { doc, known })
+        (Model::Enum { doc, known }, Model::Enum { known: other, .. }) => {
+            if known == other {
+                Ok(Model::Enum { doc, known })
+            } else {
+                Err(format!("model {name}: the two contracts list different enum values"))
+            }
         }
         (Model::Struct { doc, fields: fa }, Model::Struct { fields: fb, .. }) => {
             let mut fields: Vec<Field> = Vec::new();
@@ -402,6 +406,19 @@ mod tests {
         };
         assert_eq!(known.first().map(String::as_str), Some("unactivated"));
         Ok(())
+    }
+
+    #[test]
+    fn schemas_the_generator_cannot_map_are_refused_not_guessed() {
+        use serde_json::json;
+        assert_eq!(ty_of(&json!({ "type": ["string", "null"] })), Ok((Ty::Str, true)));
+        assert_eq!(
+            ty_of(&json!({ "type": "array", "items": { "$ref": "#/$defs/X" } })),
+            Ok((Ty::List(Box::new(Ty::Ref("X".into()))), false))
+        );
+        assert!(ty_of(&json!({ "type": ["string", "integer"] })).is_err());
+        assert!(ty_of(&json!({ "anyOf": [{ "type": "string" }, { "type": "integer" }] })).is_err());
+        assert!(model_of("X", &json!({ "type": "string" })).is_err());
     }
 
     #[test]
