@@ -8,7 +8,8 @@
 # Installs what it needs when missing. Prints "N passed, N failed" last.
 #
 # Usage: bash scripts/test.sh [PART...]   (no PART: every part, in this order)
-#   rust             rustfmt, clippy (both backends), Rust tests (both backends), wasm32 build,
+#   rust             rustfmt, clippy (both backends), Rust tests (both backends), the check that
+#                    the generated binding files are up to date (cargo xtask check), wasm32 build,
 #                    the 100 MB bill check in release
 #   python           the Python package: build, pytest, mypy --strict, stubtest
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
@@ -76,6 +77,9 @@ rust() {
 
     step "tests (aws-lc-rs backend)"
     cargo test --workspace 2>&1 | tee -a "$log"
+
+    step "generated binding files up to date (cargo xtask check)"
+    cargo run -q -p xtask -- check
 
     step "tests (RustCrypto backend)"
     cargo test -p wechatpay-coupons --features rustcrypto 2>&1 | tee -a "$log"

@@ -102,6 +102,7 @@ pub fn build_multipart(filename: &str, bytes: &[u8], boundary: &str) -> Result<M
 
 /// The decoded image-upload response.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImageUploadResponse {
     /// URL to use in `pattern_info.merchant_logo` / `coupon_image`.
     pub media_url: String,

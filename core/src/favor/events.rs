@@ -51,6 +51,7 @@ pub mod coupon_type {
 /// One goods line of the paid order (`goods_detail[]`). Every field may be absent or `null`
 /// (read as `""` / 0): a line the decoder cannot read would lose the whole event.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GoodsDetail {
     /// SKU code.
     #[serde(default, deserialize_with = "or_default")]
@@ -68,6 +69,7 @@ pub struct GoodsDetail {
 
 /// Where and when the coupon was used (`consume_information`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConsumeInformation {
     /// Use time (RFC 3339).
     #[serde(default, deserialize_with = "or_default")]
@@ -88,6 +90,7 @@ pub struct ConsumeInformation {
 
 /// Single-item discount limit (`singleitem_discount_off`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SingleitemDiscountOff {
     /// Maximum discounted price per item, fen.
     #[serde(default, deserialize_with = "lenient_opt_i64")]
@@ -96,6 +99,7 @@ pub struct SingleitemDiscountOff {
 
 /// Cut-to coupon terms (`discount_to`, 减至券 only).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiscountTo {
     /// Price the item is cut to, fen.
     #[serde(default, deserialize_with = "lenient_opt_i64")]
@@ -107,6 +111,7 @@ pub struct DiscountTo {
 
 /// Fixed-amount coupon terms (`normal_coupon_information`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NormalCouponInformation {
     /// Face value, fen.
     #[serde(default, deserialize_with = "lenient_opt_i64")]
@@ -121,6 +126,7 @@ pub struct NormalCouponInformation {
 /// `status` is also read from `state` (the old official notification example's key); when both
 /// keys come, a non-empty `status` wins.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "CouponUseEventWire")]
 pub struct CouponUseEvent {
     /// Merchant that created the stock.
@@ -162,6 +168,7 @@ pub struct CouponUseEvent {
 
 /// The `COUPON.USE` resource as it arrives: [`CouponUseEvent`]'s fields plus `state`.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct CouponUseEventWire {
     stock_creator_mchid: String,
     stock_id: String,

@@ -6,6 +6,7 @@ use super::lenient;
 
 /// Set callback request (§3.17).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetCallbackRequest {
     /// The calling (creator) mchid.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -20,6 +21,7 @@ pub struct SetCallbackRequest {
 
 /// Set callback response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetCallbackResponse {
     /// When the setting took effect.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -31,6 +33,7 @@ pub struct SetCallbackResponse {
 
 /// Get callback request (§3.18).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetCallbackRequest {
     /// Query: the merchant.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -39,6 +42,7 @@ pub struct GetCallbackRequest {
 
 /// Get callback response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetCallbackResponse {
     /// The URL set.
     #[serde(default, deserialize_with = "lenient::or_default")]

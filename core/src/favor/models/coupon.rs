@@ -8,6 +8,7 @@ use super::rules::{CutToMessage, FixedNormalCoupon};
 
 /// A coupon (§1.11): get-coupon response and user-coupons element.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Coupon {
     /// Creator mchid.
     pub stock_creator_mchid: String,
@@ -72,6 +73,7 @@ pub use crate::favor::events::{ConsumeInformation, GoodsDetail};
 
 /// A page of coupons (§1.13).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CouponCollection {
     /// This page (absent or `null` = empty).
     #[serde(default, deserialize_with = "lenient::vec_or_null")]
@@ -89,6 +91,7 @@ pub struct CouponCollection {
 
 /// Send coupon request (§3.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SendCouponRequest {
     /// Path: the user's openid under `appid` (case-sensitive).
     #[serde(default, skip_serializing)]
@@ -123,6 +126,7 @@ pub struct SendCouponRequest {
 
 /// Send coupon response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SendCouponResponse {
     /// The issued coupon id.
     pub coupon_id: String,
@@ -130,6 +134,7 @@ pub struct SendCouponResponse {
 
 /// Get coupon request (§3.9).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetCouponRequest {
     /// Path: openid (case-sensitive).
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -144,6 +149,7 @@ pub struct GetCouponRequest {
 
 /// User coupons request (§3.12).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListUserCouponsRequest {
     /// Path: openid (case-sensitive).
     #[serde(default, deserialize_with = "lenient::or_default")]

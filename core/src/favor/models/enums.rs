@@ -3,8 +3,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! open_enum {
-    ($(#[$meta:meta])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+ }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+ }) => {
+        $(#[doc = $doc])*
         ///
         /// Unknown values are kept as [`Self::Unknown`] with the raw string and written back as is.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,6 +37,28 @@ macro_rules! open_enum {
             /// Whether this is a value of the documented set.
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        /// An open set: a string that is one of [`Self::KNOWN`] or any other string
+        /// (`anyOf` of the known `enum` and a plain string, so generators can name the known
+        /// values and still accept new ones).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                // The type's doc comment, lines joined as rustdoc joins them.
+                let description = [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                schemars::json_schema!({
+                    "description": description.trim(),
+                    "anyOf": [
+                        { "type": "string", "enum": Self::KNOWN },
+                        { "type": "string" }
+                    ]
+                })
             }
         }
 

@@ -8,6 +8,7 @@ use super::lenient;
 
 /// `stock_use_rule` of create stock (§1.1; Go/Java `StockRule`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockRule {
     /// Total coupons the stock may issue (required).
     #[serde(
@@ -47,6 +48,7 @@ pub struct StockRule {
 
 /// `stock_use_rule` in a [`Stock`](super::Stock) (§1.2): the union of the \[GO\] and \[IM\] field sets, all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockUseRule {
     /// Total coupons.
     #[serde(
@@ -105,6 +107,7 @@ pub struct StockUseRule {
 
 /// `pattern_info` (§1.3): how the coupon is displayed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PatternInfo {
     /// Usage rules shown on the coupon page (required when `pattern_info` is sent).
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -134,6 +137,7 @@ pub struct PatternInfo {
 
 /// `coupon_use_rule` (§1.4): where and how the coupon can be used.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CouponUseRule {
     /// When the coupon is valid after receipt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +184,7 @@ pub struct CouponUseRule {
 
 /// `discount_coupon` (listed by \[IM\]/\[TNM\] only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiscountCoupon {
     /// Largest discount (fen).
     #[serde(
@@ -206,6 +211,7 @@ pub struct DiscountCoupon {
 
 /// `exchange_coupon` (listed by \[IM\]/\[TNM\] only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExchangeCoupon {
     /// Exchange price (fen).
     #[serde(
@@ -225,6 +231,7 @@ pub struct ExchangeCoupon {
 
 /// `coupon_available_time` (§1.5).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CouponAvailableTime {
     /// Fixed weekly time window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,6 +256,7 @@ pub struct CouponAvailableTime {
 
 /// `fix_available_time` (§1.6).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FixAvailableTime {
     /// Week days 0–6 (0 = Sunday). Written as an array; a single integer is read as one item
     /// (sources disagree; the array form is the tolerant choice).
@@ -276,6 +284,7 @@ pub struct FixAvailableTime {
 
 /// `fixed_normal_coupon` / `normal_coupon_information` (§1.7): face value and threshold in fen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FixedNormalCoupon {
     /// Face value (面额).
     #[serde(deserialize_with = "lenient::i64")]
@@ -287,6 +296,7 @@ pub struct FixedNormalCoupon {
 
 /// `limit_card` (§1.8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CardLimitation {
     /// Card name shown at checkout (≤ 4 Chinese chars).
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -298,6 +308,7 @@ pub struct CardLimitation {
 
 /// `cut_to_message` (§1.9).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CutToMessage {
     /// Largest unit price eligible (fen).
     #[serde(deserialize_with = "lenient::i64")]
@@ -309,6 +320,7 @@ pub struct CutToMessage {
 
 /// One entry of `available_region_list` (消费金).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AvailableRegion {
     /// Region kind, e.g. `PROVINCE`.
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "type")]

@@ -9,6 +9,7 @@ use super::rules::{AvailableRegion, CouponUseRule, CutToMessage, PatternInfo, St
 
 /// A stock (§1.10): get-stock response and list-stocks element.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Stock {
     /// Stock id.
     pub stock_id: String,
@@ -66,6 +67,7 @@ pub struct Stock {
 
 /// A page of stocks (§1.13).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockCollection {
     /// Total number of matching stocks.
     #[serde(default, deserialize_with = "lenient::i64_or_zero")]
@@ -83,6 +85,7 @@ pub struct StockCollection {
 
 /// A page of strings with the stock id: available merchants (mchids) or items (goods codes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockStringCollection {
     /// Total count.
     #[serde(default, deserialize_with = "lenient::i64_or_zero")]
@@ -108,6 +111,7 @@ pub type AvailableSingleitemCollection = StockStringCollection;
 
 /// Create stock request (§3.1), the JSON body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateStockRequest {
     /// Name (≤ 9 Chinese chars or ≤ 20 letters; none of `_ , ; |`).
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -157,6 +161,7 @@ impl Default for StockTypeReq {
 
 /// Create stock response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateStockResponse {
     /// The new stock id.
     pub stock_id: String,
@@ -168,6 +173,7 @@ macro_rules! stock_action {
     ($(#[$m:meta])* $req:ident $(, $(#[$rm:meta])* $resp:ident, $time:ident)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $req {
             /// Path: the stock id.
             #[serde(default, skip_serializing)]
@@ -187,6 +193,7 @@ macro_rules! stock_action {
         $(
         $(#[$rm])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $resp {
             /// When it took effect.
             #[serde(default, deserialize_with = "lenient::or_default")]
@@ -231,6 +238,7 @@ stock_action!(
 /// read: `pause_time` wins when it holds a value, `start_time` fills in when `pause_time` is
 /// absent, `null` or empty (a body carrying both keys is not refused as a duplicate).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "PauseStockWire")]
 pub struct PauseStockResponse {
     /// When the pause took effect.
@@ -241,6 +249,7 @@ pub struct PauseStockResponse {
 
 /// The pause-stock response as it arrives, with both time keys.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct PauseStockWire {
     #[serde(default)]
     pause_time: Option<String>,
@@ -262,6 +271,7 @@ impl From<PauseStockWire> for PauseStockResponse {
 
 /// List stocks request (§3.7); every field goes to the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListStocksRequest {
     /// Page index starting at 0 (DOC-LIST-STOCKS: "页码").
     #[serde(default, deserialize_with = "lenient::i64_or_zero")]
@@ -285,6 +295,7 @@ pub struct ListStocksRequest {
 
 /// Get stock request (§3.8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetStockRequest {
     /// Path: stock id.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -296,6 +307,7 @@ pub struct GetStockRequest {
 
 /// Stock merchants request (§3.10).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListStockMerchantsRequest {
     /// Path: stock id.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -313,6 +325,7 @@ pub struct ListStockMerchantsRequest {
 
 /// Stock items request (§3.11).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListStockItemsRequest {
     /// Path: stock id.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -330,6 +343,7 @@ pub struct ListStockItemsRequest {
 
 /// Use-flow request (§3.13).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UseFlowRequest {
     /// Path: stock id.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -338,6 +352,7 @@ pub struct UseFlowRequest {
 
 /// Refund-flow request (§3.14).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RefundFlowRequest {
     /// Path: stock id.
     #[serde(default, deserialize_with = "lenient::or_default")]
@@ -349,6 +364,7 @@ pub struct RefundFlowRequest {
 /// The JSON response is signed and verified like any other (favor-endpoints §7); only the file
 /// download itself is unsigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FlowFileResponse {
     /// Download URL (valid 30 s); fetch it exactly as given.
     pub url: String,
@@ -361,6 +377,7 @@ pub struct FlowFileResponse {
 
 /// Modify item codes request (§3.20).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModifyItemCodesRequest {
     /// Path: stock id.
     #[serde(default, skip_serializing)]
@@ -378,6 +395,7 @@ pub struct ModifyItemCodesRequest {
 
 /// Modify item codes response: \[GO\] names `effect_time`, \[IM\] `pause_time`; both are read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModifyItemCodesResponse {
     /// When the change takes effect (\[GO\]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
