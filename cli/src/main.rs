@@ -20,6 +20,10 @@ use wechatpay_coupons::{
 use wechatpay_sandbox::SigningMode;
 use wechatpay_sandbox::serve::{ServeArgs, serve, shown};
 
+mod output;
+
+use output::{Stop, err_line, print_line};
+
 #[derive(Parser)]
 #[command(
     name = "wechatpay-coupons",
@@ -157,45 +161,6 @@ fn parse_users(s: &str) -> Result<usize, String> {
         Some(problem) => Err(problem),
         None => Ok(n),
     }
-}
-
-/// Why a command stopped early.
-enum Stop {
-    /// A failure, reported on stderr.
-    Failed(String),
-    /// Standard output was closed by its reader (`… | head`): nothing more to say.
-    StdoutClosed,
-}
-
-impl From<String> for Stop {
-    fn from(e: String) -> Self {
-        Stop::Failed(e)
-    }
-}
-
-impl From<&str> for Stop {
-    fn from(e: &str) -> Self {
-        Stop::Failed(e.to_owned())
-    }
-}
-
-/// Writes one line to stdout. A reader that went away ends the command quietly; any other
-/// write error is a failure.
-fn print_line(line: std::fmt::Arguments<'_>) -> Result<(), Stop> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Stop::StdoutClosed,
-            _ => Stop::Failed(format!("cannot write to standard output: {e}")),
-        })
-}
-
-/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
-fn err_line(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn main() -> ExitCode {
