@@ -25,7 +25,7 @@ trap 'rm -f "$log"' EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 
-sandbox_bin() { cargo build -p wechatpay-sandbox --bin wechatpay-coupons; }
+sandbox_bin() { cargo build -p wechatpay-coupons-cli --bin wechatpay-coupons; }
 
 interop_python() {
     step "interop: wechatpayv3 (PyPI, pinned) against the sandbox"

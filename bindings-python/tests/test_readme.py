@@ -26,7 +26,7 @@ def quickstart() -> str:
 
 def test_readme_quickstart_runs() -> None:
     if not BIN.is_file():
-        msg = f"sandbox binary {BIN} not built (cargo build -p wechatpay-sandbox)"
+        msg = f"sandbox binary {BIN} not built (cargo build -p wechatpay-coupons-cli)"
         if os.environ.get("CI") == "true":
             pytest.fail(msg)
         pytest.skip(msg)

@@ -2,7 +2,7 @@
 and httpx; the notification receiver, bills, image upload, certificates and errors.
 
 The sandbox is the CLI binary `target/debug/wechatpay-coupons sandbox --port 0` (built by
-`cargo build -p wechatpay-sandbox`); set WECHATPAY_SANDBOX_BIN to use another path.
+`cargo build -p wechatpay-coupons-cli`); set WECHATPAY_SANDBOX_BIN to use another path.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ Sender = Callable[[wc.Request], Tuple[int, Any, bytes]]
 class Sandbox:
     def __init__(self, mode: str) -> None:
         if not BIN.is_file():
-            msg = f"sandbox binary {BIN} not built (cargo build -p wechatpay-sandbox)"
+            msg = f"sandbox binary {BIN} not built (cargo build -p wechatpay-coupons-cli)"
             if os.environ.get("CI") == "true":
                 pytest.fail(msg)
             pytest.skip(msg)

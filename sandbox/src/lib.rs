@@ -24,6 +24,10 @@
 //! answered before the changes it shows are on disk ([`journal`]), so a restart on the same
 //! directory, even after `kill -9`, continues where the last one stopped. One sandbox at a time
 //! may run on a directory ([`dir_lock`]).
+//!
+//! This crate is a library plus a thin `wechatpay-sandbox` binary that only runs the simulator
+//! ([`serve`]). The `wechatpay-coupons` command-line tool (sign, verify, decrypt, keygen, and its
+//! `sandbox` and `demo` subcommands) lives in its own package, `wechatpay-coupons-cli` (`cli/`).
 
 pub mod bills;
 pub mod delivery;
@@ -36,6 +40,7 @@ pub mod media;
 pub mod merchant;
 pub mod notify;
 pub mod receiver;
+pub mod serve;
 pub mod server;
 pub mod state;
 pub mod store;

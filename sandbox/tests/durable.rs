@@ -127,11 +127,11 @@ fn id_num(v: &Value) -> u64 {
 
 // ---- the real binary -------------------------------------------------------------------------
 
-/// `wechatpay-coupons sandbox --dir <dir> --port 0`, stderr into the file `stderr`.
+/// `wechatpay-sandbox --dir <dir> --port 0` (this crate's binary), stderr into the file `stderr`.
 fn spawn_sandbox(dir: &Path, stderr: &Path) -> Child {
     let stderr = std::fs::File::create(stderr).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_wechatpay-coupons"))
-        .args(["sandbox", "--port", "0", "--dir"])
+    Command::new(env!("CARGO_BIN_EXE_wechatpay-sandbox"))
+        .args(["--port", "0", "--dir"])
         .arg(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -391,8 +391,8 @@ fn dir_that_is_a_file_is_explained() {
     std::fs::create_dir_all(&root).unwrap();
     let file = root.join("not-a-dir");
     std::fs::write(&file, b"hello").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_wechatpay-coupons"))
-        .args(["sandbox", "--port", "0", "--dir"])
+    let out = Command::new(env!("CARGO_BIN_EXE_wechatpay-sandbox"))
+        .args(["--port", "0", "--dir"])
         .arg(&file)
         .stdin(Stdio::null())
         .output()

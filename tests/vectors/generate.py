@@ -6,6 +6,8 @@ Run `python3 tests/vectors/generate.py`. It writes:
 * tests/vectors/keys/       PEM keys and certificates plus keys.json (ids, serials, APIv3 key).
                             Keys and certificates are created on the first run and reused
                             afterwards, so re-running reproduces byte-identical output.
+* tests/corpus/*.json       the language-neutral corpus (operations, validation, responses),
+                            written by corpus.py next to this script (see tests/corpus/README.md).
 * tests/vectors/<case>/case.json
                             one folder per case: request signing, response and notification
                             verification, AEAD_AES_256_GCM, RSA-OAEP, /v3/certificates
@@ -789,6 +791,8 @@ def main():
         (HERE / name).mkdir(exist_ok=True)
         write_json(HERE / name / "case.json", c)
     print(f"wrote {len(CASES)} cases and keys/ under {HERE}")
+    import corpus  # tests/corpus/: the language-neutral corpus (tests/vectors/corpus.py)
+    corpus.main(k)
 
 
 if __name__ == "__main__":

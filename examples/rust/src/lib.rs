@@ -4,7 +4,7 @@
 //! notification.
 //!
 //! ```sh
-//! cargo run -p wechatpay-sandbox -- sandbox --dir /tmp/merchant --bills-anytime &
+//! cargo run -p wechatpay-coupons-cli -- sandbox --dir /tmp/merchant --bills-anytime &
 //! cargo run -p wechatpay-coupons-examples --bin campaign -- /tmp/merchant
 //! ```
 

@@ -22,7 +22,7 @@ class Sandbox:
 
     def __init__(self, mode: str) -> None:
         if not BIN.is_file():
-            pytest.fail(f"sandbox binary {BIN} not built (cargo build -p wechatpay-sandbox --bin wechatpay-coupons)")
+            pytest.fail(f"sandbox binary {BIN} not built (cargo build -p wechatpay-coupons-cli --bin wechatpay-coupons)")
         self.mode = mode
         self.dir = Path(tempfile.mkdtemp(prefix="interop-")) / "merchant"
         self.proc = subprocess.Popen(

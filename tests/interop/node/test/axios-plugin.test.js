@@ -32,7 +32,7 @@ const LOGO = Buffer.from(
 
 /** Starts `wechatpay-coupons sandbox --port 0 --dir D --mode M --bills-anytime`. */
 async function startSandbox(mode) {
-  assert.ok(fs.existsSync(BIN), `sandbox binary ${BIN} not built (cargo build -p wechatpay-sandbox --bin wechatpay-coupons)`);
+  assert.ok(fs.existsSync(BIN), `sandbox binary ${BIN} not built (cargo build -p wechatpay-coupons-cli --bin wechatpay-coupons)`);
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'interop-node-')), 'merchant');
   const proc = spawn(BIN, ['sandbox', '--port', '0', '--dir', dir, '--mode', mode, '--bills-anytime'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,4 +1,9 @@
-//! `wechatpay-coupons`: run the sandbox, the demo, and the signing / verification tools.
+//! `wechatpay-coupons`: the signing / verification tools used to debug production traffic
+//! (sign, verify, decrypt, keygen), plus the local sandbox and the demo campaign, which come
+//! from the `wechatpay-sandbox` crate.
+//!
+//! Exit codes: 0 on success (also when standard output was closed by its reader, e.g. `| head`),
+//! 1 when a command fails (the reason on stderr, prefixed `error: `), 2 on a usage error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +17,12 @@ use wechatpay_coupons::verify::{DEFAULT_MAX_SKEW, KeyStore, verify_message};
 use wechatpay_coupons::{
     ApiV3Key, Clock, Headers, MerchantPrivateKey, Method, NotificationEnvelope, PlatformCertificate,
 };
-use wechatpay_sandbox::{Sandbox, SandboxConfig, SigningMode};
+use wechatpay_sandbox::SigningMode;
+use wechatpay_sandbox::serve::{ServeArgs, serve, shown};
+
+mod output;
+
+use output::{Stop, err_line, print_line};
 
 #[derive(Parser)]
 #[command(
@@ -28,29 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the local simulator until interrupted; prints its base URL and merchant files.
-    Sandbox {
-        /// Port on 127.0.0.1 (0 = any free port).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Merchant directory (loaded if it has merchant.json, else created).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-        /// Merchant id for a new merchant.
-        #[arg(long)]
-        mchid: Option<String>,
-        /// Signing mode: public-key, certificate or migration.
-        #[arg(long, default_value = "public-key")]
-        mode: SigningMode,
-        /// Share of signed messages sent as WECHATPAY/SIGNTEST/ probes (0.0–1.0).
-        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_probe_rate)]
-        probe_rate: f64,
-        /// Requests per second before 429 FREQUENCY_LIMITED (1 or more; omit for no limit).
-        #[arg(long, allow_hyphen_values = true, value_parser = parse_rate_limit)]
-        rate_limit: Option<u32>,
-        /// Serve bills at any time (default: from 10:00 the day after the stock ended).
-        #[arg(long)]
-        bills_anytime: bool,
-    },
+    Sandbox(ServeArgs),
     /// Run a full coupon campaign against an in-process sandbox over real HTTP.
     Demo {
         /// Signing mode: public-key, certificate or migration.
@@ -163,29 +151,6 @@ fn parse_unix_seconds(s: &str) -> Result<i64, String> {
     }
 }
 
-/// `--probe-rate`: a finite share from 0.0 to 1.0.
-fn parse_probe_rate(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
-        _ => Err(format!(
-            "expected a share of signed messages from 0.0 to 1.0 (e.g. 0.05), got {}",
-            shown(s)
-        )),
-    }
-}
-
-/// `--rate-limit`: requests per second, 1 or more.
-fn parse_rate_limit(s: &str) -> Result<u32, String> {
-    match s.parse::<u32>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!(
-            "expected requests per second, a whole number from 1 to {} (omit --rate-limit for no limit), got {}",
-            u32::MAX,
-            shown(s)
-        )),
-    }
-}
-
 /// `demo --users`: 1 up to what the demo stock's rules allow in one day.
 fn parse_users(s: &str) -> Result<usize, String> {
     let max = wechatpay_sandbox::demo::max_users();
@@ -196,53 +161,6 @@ fn parse_users(s: &str) -> Result<usize, String> {
         Some(problem) => Err(problem),
         None => Ok(n),
     }
-}
-
-/// A value echoed in a message: quoted, at most 64 characters.
-fn shown(s: &str) -> String {
-    match s.char_indices().nth(64) {
-        Some((end, _)) => format!("{:?}… ({} characters)", &s[..end], s.chars().count()),
-        None => format!("{s:?}"),
-    }
-}
-
-/// Why a command stopped early.
-enum Stop {
-    /// A failure, reported on stderr.
-    Failed(String),
-    /// Standard output was closed by its reader (`… | head`): nothing more to say.
-    StdoutClosed,
-}
-
-impl From<String> for Stop {
-    fn from(e: String) -> Self {
-        Stop::Failed(e)
-    }
-}
-
-impl From<&str> for Stop {
-    fn from(e: &str) -> Self {
-        Stop::Failed(e.to_owned())
-    }
-}
-
-/// Writes one line to stdout. A reader that went away ends the command quietly; any other
-/// write error is a failure.
-fn print_line(line: std::fmt::Arguments<'_>) -> Result<(), Stop> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Stop::StdoutClosed,
-            _ => Stop::Failed(format!("cannot write to standard output: {e}")),
-        })
-}
-
-/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
-fn err_line(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn main() -> ExitCode {
@@ -265,41 +183,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Stop> {
     match cli.command {
-        Command::Sandbox {
-            port,
-            dir,
-            mchid,
-            mode,
-            probe_rate,
-            rate_limit,
-            bills_anytime,
-        } => {
-            let signals = StopSignals::install()?;
-            let sb = Sandbox::start(SandboxConfig {
-                port,
-                merchant_dir: dir,
-                mchid,
-                mode,
-                probe_rate,
-                rate_limit_per_sec: rate_limit,
-                strict_bill_timing: !bills_anytime,
-                ..SandboxConfig::default()
-            })
-            .map_err(|e| e.to_string())?;
-            say(format_args!("wechatpay sandbox listening on {}", sb.base_url()));
-            say(format_args!(
-                "mode: {mode:?}; merchant {} (appid {})",
-                sb.merchant().mchid,
-                sb.merchant().appid
-            ));
-            say(format_args!("merchant files: {}", sb.merchant_dir().display()));
-            say(format_args!("client config:  {}", sb.merchant_config_path().display()));
-            say(format_args!("press Ctrl-C to stop"));
-            signals.wait()?;
-            // Stops the server and removes a merchant directory it created itself.
-            sb.shutdown();
-            Ok(())
-        }
+        Command::Sandbox(args) => serve(args).map_err(Stop::Failed),
         Command::Demo {
             mode,
             users,
@@ -451,63 +335,4 @@ fn run(cli: Cli) -> Result<(), Stop> {
             print_line(format_args!("serial:       {}", g.serial))
         }
     }
-}
-
-/// Ctrl-C / SIGTERM handlers, installed before the sandbox starts so an early signal is not lost.
-struct StopSignals {
-    rt: tokio::runtime::Runtime,
-    #[cfg(unix)]
-    streams: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
-}
-
-impl StopSignals {
-    /// Registers the handlers.
-    fn install() -> Result<Self, String> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot wait for signals: {e}"))?;
-        #[cfg(unix)]
-        let streams = {
-            use tokio::signal::unix::{SignalKind, signal};
-            let _guard = rt.enter();
-            let int = signal(SignalKind::interrupt()).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
-            let term = signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
-            (int, term)
-        };
-        Ok(Self {
-            rt,
-            #[cfg(unix)]
-            streams,
-        })
-    }
-
-    /// Blocks until Ctrl-C (SIGINT) or, on Unix, SIGTERM arrives.
-    fn wait(self) -> Result<(), String> {
-        #[cfg(unix)]
-        {
-            let (mut int, mut term) = self.streams;
-            self.rt.block_on(async {
-                tokio::select! {
-                    _ = int.recv() => {},
-                    _ = term.recv() => {},
-                }
-            });
-            Ok(())
-        }
-        #[cfg(not(unix))]
-        {
-            self.rt
-                .block_on(tokio::signal::ctrl_c())
-                .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
-        }
-    }
-}
-
-/// Prints a line; a closed stdout (e.g. a reader that went away) is not an error worth dying for.
-fn say(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
 }
