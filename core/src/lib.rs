@@ -35,6 +35,7 @@ pub mod keys;
 pub mod media;
 pub mod notify;
 pub mod sign;
+pub mod validation;
 pub mod verify;
 
 pub use client::{BACKUP_BASE_URL, Client, ClientBuilder, PRIMARY_BASE_URL, SerialPolicy, VerifiedResponse};

@@ -1,6 +1,6 @@
 //! Rules of the callback setting (validation-rules.md §5).
 
-use super::{Report, Validate, ValidationContext, Violation};
+use super::{FieldRules, Report, Validate, ValidationContext, Violation};
 use crate::favor::models::{GetCallbackRequest, SetCallbackRequest};
 use crate::http::{is_loopback_host as is_loopback, url_host};
 
