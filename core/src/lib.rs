@@ -32,6 +32,7 @@ pub mod http;
 #[cfg(feature = "http")]
 mod http_crate;
 pub mod keys;
+pub mod lenient;
 pub mod media;
 pub mod notify;
 pub mod sign;

@@ -15,7 +15,7 @@
 mod callback;
 mod coupon;
 mod enums;
-pub mod lenient;
+pub use crate::lenient;
 mod media;
 mod rules;
 mod stock;
