@@ -20,6 +20,7 @@
 //! # let _ = verified; Ok(()) }
 //! ```
 
+pub mod beijing;
 pub mod certificates;
 pub mod cipher;
 pub mod client;

@@ -523,7 +523,7 @@ impl FlowColumns<'_> {
     /// 消耗时间 as RFC 3339 with `+08:00` (e.g. `2020-11-27T16:23:05+08:00`), if it has the
     /// `yyyy-MM-dd HH:mm:ss` shape.
     pub fn consume_time_rfc3339(&self) -> Option<String> {
-        beijing_to_rfc3339(self.consume_time.as_deref()?)
+        crate::beijing::local_text_to_rfc3339(self.consume_time.as_deref()?)
     }
 
     fn into_owned(self) -> FlowColumns<'static> {
@@ -550,19 +550,6 @@ impl FlowColumns<'_> {
 
 fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
     Cow::Owned(c.into_owned())
-}
-
-fn beijing_to_rfc3339(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    let shape_ok = b.len() == 19
-        && digits.iter().all(|&i| b[i].is_ascii_digit())
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && (b[10] == b' ' || b[10] == b'T')
-        && b[13] == b':'
-        && b[16] == b':';
-    shape_ok.then(|| format!("{}T{}+08:00", &s[..10], &s[11..]))
 }
 
 /// Unknown columns of a row: header text → cell text.

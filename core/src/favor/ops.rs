@@ -482,19 +482,13 @@ impl Client {
 /// uses only `[0-9A-Za-z]` (a subset of the allowed `[A-Za-z0-9|_*-]`) and is at most 44
 /// characters (the limit is 128).
 pub fn generate_out_request_no(mchid: &str, now: i64) -> Result<String> {
-    let date =
-        time::OffsetDateTime::from_unix_timestamp(now.saturating_add(8 * 3600)).map_err(|_| InputError::Invalid {
-            field: "clock".into(),
-            expected: "a time between the years -9999 and 9999".into(),
-        })?;
+    let date = crate::beijing::date_digits(now).ok_or_else(|| InputError::Invalid {
+        field: "clock".into(),
+        expected: "a time between the years -9999 and 9999".into(),
+    })?;
     let id: String = mchid.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
     let random = crate::clock::random_string(16)?;
-    Ok(format!(
-        "{id}{:04}{:02}{:02}{random}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
+    Ok(format!("{id}{date}{random}"))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,10 +66,7 @@ impl Campaign<'_> {
 
 /// `t` as RFC 3339 in Beijing time, as the coupon API writes times.
 fn beijing(t: i64) -> Result<String, BoxError> {
-    let offset = time::UtcOffset::from_hms(8, 0, 0)?;
-    Ok(time::OffsetDateTime::from_unix_timestamp(t)?
-        .to_offset(offset)
-        .format(&time::format_description::well_known::Rfc3339)?)
+    Ok(wechatpay_coupons::beijing::rfc3339(t).ok_or("time out of range")?)
 }
 
 /// Runs the campaign for the merchant of `config` with `client`, printing each step to `out`.
