@@ -34,7 +34,7 @@ pub mod http;
 mod http_crate;
 pub mod keys;
 pub mod lenient;
-pub mod media;
+pub mod multipart;
 pub mod notify;
 pub mod sign;
 pub mod validation;

@@ -5,7 +5,7 @@
 //!
 //! 1. Decode the verified use-flow / refund-flow response into a [`BillDownload`]
 //!    (`{url, hash_type, hash_value}`).
-//! 2. [`Client::bill_file_request`] builds the signed `GET` for `url` (valid 30 s). The file
+//! 2. [`Favor::bill_file_request`](crate::favor::Favor::bill_file_request) builds the signed `GET` for `url` (valid 30 s). The file
 //!    response carries **no** WeChat Pay signature: do not pass it to `parse_response`; its
 //!    integrity is the SHA-1 `hash_value`.
 //! 3. **Pass 1** — feed the body, chunk by chunk as it arrives, to a [`BillDigest`] (constant
@@ -255,31 +255,29 @@ fn is_bill_download_origin(origin: &str) -> bool {
     BILL_DOWNLOAD_HOSTS.iter().any(|h| h.eq_ignore_ascii_case(host))
 }
 
-impl Client {
-    /// Builds the signed `GET` for a bill download URL (favor-endpoints.md §3.15): the URL is used
-    /// byte for byte (its token is not re-encoded), the body is empty, `Accept: */*`.
-    ///
-    /// The URL must be `https://` on one of [`BILL_DOWNLOAD_HOSTS`] (default port), or on the
-    /// client's base URL (the sandbox), so the `Authorization` header is not sent elsewhere. Do
-    /// not verify the response: feed its body to a [`BillDigest`].
-    pub fn bill_file_request(&self, download: &BillDownload) -> Result<HttpRequest> {
-        let url = download.url.trim();
-        let (origin, _) = split_url(url)?;
-        if !(is_bill_download_origin(origin) || origin.eq_ignore_ascii_case(self.base_url())) {
-            let shown: String = origin.chars().take(80).collect();
-            return Err(InputError::Invalid {
-                field: "url".into(),
-                expected: format!(
-                    "an https:// download URL on {} or the configured base URL, got origin {shown}",
-                    BILL_DOWNLOAD_HOSTS.join(", ")
-                ),
-            }
-            .into());
+/// Builds the signed `GET` for a bill download URL (favor-endpoints.md §3.15): the URL is used
+/// byte for byte (its token is not re-encoded), the body is empty, `Accept: */*`.
+///
+/// The URL must be `https://` on one of [`BILL_DOWNLOAD_HOSTS`] (default port), or on the
+/// client's base URL (the sandbox), so the `Authorization` header is not sent elsewhere. Do
+/// not verify the response: feed its body to a [`BillDigest`].
+pub fn bill_file_request(client: &Client, download: &BillDownload) -> Result<HttpRequest> {
+    let url = download.url.trim();
+    let (origin, _) = split_url(url)?;
+    if !(is_bill_download_origin(origin) || origin.eq_ignore_ascii_case(client.base_url())) {
+        let shown: String = origin.chars().take(80).collect();
+        return Err(InputError::Invalid {
+            field: "url".into(),
+            expected: format!(
+                "an https:// download URL on {} or the configured base URL, got origin {shown}",
+                BILL_DOWNLOAD_HOSTS.join(", ")
+            ),
         }
-        let mut request = self.signed_request(Method::Get, url.to_owned(), Vec::new(), None, None)?;
-        request.headers.set("Accept", "*/*");
-        Ok(request)
+        .into());
     }
+    let mut request = client.signed_request(Method::Get, url.to_owned(), Vec::new(), None, None)?;
+    request.headers.set("Accept", "*/*");
+    Ok(request)
 }
 
 /// Pass 1: a streaming SHA-1 over the downloaded bytes, in constant memory.

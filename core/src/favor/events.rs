@@ -2,7 +2,7 @@
 //! dispatcher that returns any other `event_type` as envelope plus plaintext.
 //!
 //! Flow: [`Client::notification_envelope`] reads `event_type` before anything is decrypted (read
-//! it only to route; trust it only after verification); [`Client::parse_coupon_notification`]
+//! it only to route; trust it only after verification); [`Favor::parse_coupon_notification`](crate::favor::Favor::parse_coupon_notification)
 //! verifies the raw body, decrypts the resource and types it; answer WeChat Pay with
 //! [`crate::Acknowledgement::for_result`]. Deliveries repeat (once a minute, 9 times): dedupe on the
 //! envelope `id` or on (`coupon_id`, `event_type`).
@@ -17,9 +17,7 @@
 
 use serde::Deserialize;
 
-use crate::client::Client;
 use crate::error::{DecodeError, Result};
-use crate::http::Headers;
 use crate::lenient::{i64_or_zero, opt_bool, opt_i64, or_default, vec_or_null};
 use crate::notify::{Notification, NotificationEnvelope};
 
@@ -285,15 +283,6 @@ impl CouponEvent {
     /// The `event_type`.
     pub fn event_type(&self) -> &str {
         &self.envelope().event_type
-    }
-}
-
-impl Client {
-    /// Verifies a 代金券 notification over its raw body and headers, decrypts it and types it:
-    /// `COUPON.USE` becomes [`CouponEvent::CouponUse`], anything else [`CouponEvent::Other`].
-    pub fn parse_coupon_notification(&self, headers: &Headers, body: &[u8]) -> Result<CouponEvent> {
-        let notification = self.parse_notification(headers, body)?;
-        Ok(CouponEvent::from_notification(notification)?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Generic request validation: a [`Violation`] of a rule, its [`Severity`], every violation of a
 //! request ([`ValidationErrors`]), the [`ValidationPolicy`] that decides about warnings, and the
-//! [`ValidationContext`] rules see. Resource-specific rules (the coupon API's in
-//! [`crate::favor::validation`]) implement [`Validate`] on top of this; nothing here knows them.
+//! [`ValidationContext`] rules see. Resource-specific rules (the coupon API's, in its own
+//! coupon module) implement [`Validate`] on top of this; nothing here knows them.
 
 mod context;
 mod policy;
