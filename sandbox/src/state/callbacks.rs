@@ -1,6 +1,7 @@
 //! The notify-URL setting (callbacks).
 
 use super::*;
+use wechatpay_coupons::favor::validation::Severity;
 
 impl State {
     /// POST callbacks (a request that passed the core's rules, `http://` on loopback allowed as
@@ -33,24 +34,50 @@ impl State {
     }
 }
 
-/// V-CB-02..04 with the sandbox relaxation: `https://…` anywhere, `http://` only on loopback.
+/// The core's notify-URL rule (V-CB-02..04, [`wechatpay_coupons::favor::validation::check_notify_url`])
+/// with the sandbox relaxation (`http://` on a literal loopback host): the first error is the
+/// answer, naming `notify_url`; warnings (such as a missing path) do not refuse the address.
 pub fn check_notify_url(url: &str) -> Result<(), ApiErr> {
-    let bad = |issue: &str| Err(ApiErr::body("notify_url", json!(url), issue.to_owned()));
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://") {
-        if !crate::delivery::is_loopback_authority(r) {
-            return bad("http 仅允许回环地址；请使用 https (http only on loopback in the sandbox)");
+    let violations = wechatpay_coupons::favor::validation::check_notify_url(url, true);
+    match violations.into_iter().find(|v| v.severity == Severity::Error) {
+        Some(v) => Err(ApiErr::body(
+            "notify_url",
+            json!(url),
+            format!("{} ({}) [{}]", v.message_zh, v.message, v.rule),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_urls_follow_the_core_rule_with_loopback_http() {
+        for ok in [
+            "https://example.com/notify",
+            "https://example.com",
+            "http://127.0.0.1:9/n",
+            "http://[::1]:9/n",
+        ] {
+            assert!(check_notify_url(ok).is_ok(), "{ok}");
         }
-        r
-    } else {
-        return bad("回调url必须以 https:// 开头 (must be an https URL)");
-    };
-    if url.contains('?') || url.contains('#') {
-        return bad("回调url不能携带参数 (no query string)");
+        for (bad, rule) in [
+            ("http://example.com/notify", "V-CB-03"),
+            ("http://127.example.com/n", "V-CB-03"),
+            ("https://example.com/n?a=1", "V-CB-04"),
+            ("https://10.0.0.1/n", "V-CB-04"),
+            ("", "V-CB-02"),
+        ] {
+            let e = check_notify_url(bad).expect_err(bad);
+            assert_eq!(e.status, 400, "{bad}");
+            let detail = e.detail.clone().unwrap_or_default();
+            assert_eq!(detail["field"], "notify_url", "{bad}");
+            assert!(
+                e.message.contains(rule) || detail.to_string().contains(rule),
+                "{bad}: {e:?}"
+            );
+        }
     }
-    if !rest.contains('/') || rest.starts_with('/') {
-        return bad("回调url需要包含主机和路径 (host and path required)");
-    }
-    Ok(())
 }

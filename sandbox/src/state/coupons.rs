@@ -38,7 +38,7 @@ impl State {
         if creator != c.mchid && !stock.merchants.iter().any(|m| m == c.mchid) {
             return Err(ApiErr::blocked("商户无权发券 (caller may not send this stock)"));
         }
-        if stock.status_at(c.now) != status::RUNNING || c.now < stock.begin {
+        if stock.status_at(c.now) != StockStatus::Running || c.now < stock.begin {
             return Err(ApiErr::invalid("活动已结束或未激活 (stock ended or not activated)"));
         }
         if stock.per_user.get(openid).copied().unwrap_or(0) >= stock.max_coupons_per_user {
@@ -68,7 +68,7 @@ impl State {
             stock_id: req.stock_id.clone(),
             openid: openid.to_owned(),
             appid: appid.to_owned(),
-            status: coupon_status::SENDED,
+            status: CouponStatus::Sended,
             create_time: c.now,
             begin,
             end,
@@ -133,13 +133,13 @@ impl State {
             let s = coupon.status_at(c.now);
             let keep = if let Some(cr) = creator {
                 stock.creator == cr
-                    && s != coupon_status::EXPIRED
+                    && s != CouponStatus::Expired
                     && match st {
-                        Some("SENDED") => s == coupon_status::SENDED,
+                        Some("SENDED") => s == CouponStatus::Sended,
                         _ => true,
                     }
             } else if let Some(av) = available {
-                s == coupon_status::SENDED && stock.merchants.iter().any(|m| m == av)
+                s == CouponStatus::Sended && stock.merchants.iter().any(|m| m == av)
             } else {
                 sender == Some(c.mchid)
             };
@@ -177,7 +177,7 @@ impl State {
             .ok_or_else(|| ApiErr::not_found("批次不存在"))?
             .clone();
         let st = coupon.status_at(now);
-        if st != coupon_status::SENDED {
+        if st != CouponStatus::Sended {
             return Err(ApiErr::invalid(format!("券状态为 {st}，不可使用 (coupon is {st})")));
         }
         if now < coupon.begin {
@@ -212,7 +212,7 @@ impl State {
             mchid: mchid.clone(),
         };
         let mut used = coupon.clone();
-        used.status = coupon_status::USED;
+        used.status = CouponStatus::Used;
         used.consume = Some(Consume {
             time: now,
             mchid,
@@ -235,7 +235,7 @@ impl State {
             .coupons
             .get(&coupon_id)
             .ok_or_else(|| ApiErr::not_found("券不存在 (coupon not found)"))?;
-        let Some(consume) = coupon.consume.clone().filter(|_| coupon.status == coupon_status::USED) else {
+        let Some(consume) = coupon.consume.clone().filter(|_| coupon.status == CouponStatus::Used) else {
             return Err(ApiErr::invalid("券未使用，不能退款 (coupon is not used)"));
         };
         let discount = self.stocks.get(&coupon.stock_id).map_or(0, |s| s.coupon_amount);
@@ -250,7 +250,7 @@ impl State {
             mchid: consume.mchid,
         };
         let mut refunded = coupon.clone();
-        refunded.status = coupon_status::SENDED;
+        refunded.status = CouponStatus::Sended;
         refunded.consume = None;
         let new_status = refunded.status_at(now);
         self.save(vec![Change::CouponState(refunded.clone()), Change::Flow(rec.clone())])?;

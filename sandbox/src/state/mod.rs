@@ -13,7 +13,7 @@ mod query;
 mod stocks;
 
 pub use callbacks::check_notify_url;
-pub use model::{Callback, Consume, Coupon, FlowRecord, Stock, coupon_status, status};
+pub use model::{Callback, Consume, Coupon, FlowRecord, Stock};
 pub use query::Query;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,8 +21,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Value, json};
 
 use wechatpay_coupons::favor::models::{
-    CouponStatusQuery, CreateStockRequest, GetCallbackRequest, GetCouponRequest, GetStockRequest, ListStocksRequest,
-    ListUserCouponsRequest, ModifyItemCodesRequest, SendCouponRequest, SetCallbackRequest, StockStatus,
+    CouponStatus, CouponStatusQuery, CreateStockRequest, GetCallbackRequest, GetCouponRequest, GetStockRequest,
+    ListStocksRequest, ListUserCouponsRequest, ModifyItemCodesRequest, SendCouponRequest, SetCallbackRequest,
+    StockStatus,
 };
 
 use crate::store::Change;

@@ -83,7 +83,7 @@ impl State {
             stock_id: stock_id.clone(),
             creator: c.mchid.to_owned(),
             request: req.clone(),
-            status: status::UNACTIVATED,
+            status: StockStatus::Unactivated,
             create_time: c.now,
             begin,
             end,
@@ -122,20 +122,19 @@ impl State {
         }
         let stock = self.stock_of(stock_id, creator)?;
         let current = stock.status_at(c.now);
-        let (from, to, key): (&[&str], &'static str, &str) = match action {
-            "start" => (&[status::UNACTIVATED], status::RUNNING, "start_time"),
-            "pause" => (&[status::RUNNING], status::PAUSED, "pause_time"),
-            "restart" => (&[status::PAUSED], status::RUNNING, "restart_time"),
-            _ => (&[status::UNACTIVATED], status::STOPED, "stop_time"),
+        let (from, to, key) = match action {
+            "start" => (StockStatus::Unactivated, StockStatus::Running, "start_time"),
+            "pause" => (StockStatus::Running, StockStatus::Paused, "pause_time"),
+            "restart" => (StockStatus::Paused, StockStatus::Running, "restart_time"),
+            _ => (StockStatus::Unactivated, StockStatus::Stoped, "stop_time"),
         };
-        if !from.contains(&current) {
+        if current != from {
             return Err(ApiErr::invalid(format!(
-                "批次状态为 {current}，不能执行 {action} (stock is {current}; {action} needs {})",
-                from.join("/")
+                "批次状态为 {current}，不能执行 {action} (stock is {current}; {action} needs {from})"
             )));
         }
         let mut row = stock.persisted();
-        row.status = to;
+        row.status = to.clone();
         match action {
             "start" => row.start_time = Some(c.now),
             "stop" => row.stop_time = Some(c.now),
@@ -168,13 +167,13 @@ impl State {
         };
         let from = time("create_start_time", &req.create_start_time)?;
         let to = time("create_end_time", &req.create_end_time)?;
-        let st = req.status.as_ref().map(StockStatus::as_str);
+        let st = req.status.as_ref();
         let all: Vec<&Stock> = self
             .stocks
             .values()
             .filter(|s| s.creator == req.stock_creator_mchid)
             .filter(|s| from.is_none_or(|f| s.create_time >= f) && to.is_none_or(|t| s.create_time <= t))
-            .filter(|s| st.is_none_or(|x| s.status_at(c.now) == x))
+            .filter(|s| st.is_none_or(|x| &s.status_at(c.now) == x))
             .collect();
         let data: Vec<Value> = all
             .iter()

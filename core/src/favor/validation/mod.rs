@@ -7,6 +7,7 @@ mod image;
 mod queries;
 mod sent;
 
+pub use callback::check_notify_url;
 pub use sent::{check_path_params, check_sent_values};
 
 // The generic machinery lives in `crate::validation`; these paths stay for existing users.
