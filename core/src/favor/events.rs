@@ -1,7 +1,7 @@
 //! 代金券 notifications: the typed `COUPON.USE` event (核销事件, favor-endpoints.md §4) and a
 //! dispatcher that returns any other `event_type` as envelope plus plaintext.
 //!
-//! Flow: [`Client::notification_envelope`] reads `event_type` before anything is decrypted (read
+//! Flow: [`Client::notification_envelope`](crate::Client::notification_envelope) reads `event_type` before anything is decrypted (read
 //! it only to route; trust it only after verification); [`Favor::parse_coupon_notification`](crate::favor::Favor::parse_coupon_notification)
 //! verifies the raw body, decrypts the resource and types it; answer WeChat Pay with
 //! [`crate::Acknowledgement::for_result`]. Deliveries repeat (once a minute, 9 times): dedupe on the
