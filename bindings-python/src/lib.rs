@@ -307,7 +307,7 @@ impl PyClient {
 
     /// A fresh `out_request_no` (mchid + Beijing date + 16 random characters). Keep it for retries.
     fn out_request_no(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.out_request_no().py_err(py)
+        self.inner.favor().out_request_no().py_err(py)
     }
 
     /// Signs `METHOD\nTARGET\nTIMESTAMP\nNONCE\nBODY\n` for `url`; returns `message` (bytes),
@@ -513,7 +513,7 @@ impl PyClient {
         let bytes = extract_body(data)?;
         let client = self.inner.clone();
         let r = py
-            .detach(move || client.image_upload_request(&filename, &bytes))
+            .detach(move || client.favor().image_upload_request(&filename, &bytes))
             .py_err(py)?;
         Request::from_core(py, r, Some("upload_image"), PyList::empty(py).unbind())
     }
@@ -654,7 +654,7 @@ impl PyClient {
     fn bill_file_request(&self, py: Python<'_>, download: &Bound<'_, PyAny>) -> PyResult<Request> {
         let d = bills::download_from(py, download)?;
         let client = self.inner.clone();
-        let r = py.detach(move || client.bill_file_request(&d)).py_err(py)?;
+        let r = py.detach(move || client.favor().bill_file_request(&d)).py_err(py)?;
         self.request_obj(py, r)
     }
 }

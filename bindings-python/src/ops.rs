@@ -191,7 +191,9 @@ impl OpVisitor for Build<'_, '_> {
         let op: O = decode_request(py, self.params)?;
         let client = self.client.clone();
         let policy = self.policy.clone();
-        let built = py.detach(move || client.favor_request_with(&op, &policy)).py_err(py)?;
+        let built = py
+            .detach(move || client.favor().favor_request_with(&op, &policy))
+            .py_err(py)?;
         let warnings = PyList::empty(py);
         for w in &built.warnings {
             warnings.append(violation_dict(py, w)?)?;
@@ -227,7 +229,7 @@ where
     O: Operation,
     O::Response: Serialize,
 {
-    let decoded = client.favor_response::<O>(response).py_err(py)?;
+    let decoded = client.favor().favor_response::<O>(response).py_err(py)?;
     to_py_via_json(py, &decoded, O::SPEC.response_type)
 }
 

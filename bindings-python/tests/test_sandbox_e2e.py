@@ -218,8 +218,13 @@ def test_campaign_every_endpoint(sandbox: Sandbox, transport: str) -> None:
         ev = events[0]
         assert ev["event_type"] == "COUPON.USE"
         assert ev["resource"]["coupon_id"] == coupon0 and ev["resource"]["status"] == "USED"
-        log = sandbox.get("/sandbox/notifications")
-        assert any(d["acknowledged"] for d in log["data"])
+        # The receiver records the event before its 200 reaches the sandbox: wait for the ack.
+        acknowledged = False
+        while not acknowledged and time.time() < deadline:
+            acknowledged = any(d["acknowledged"] for d in sandbox.get("/sandbox/notifications")["data"])
+            if not acknowledged:
+                time.sleep(0.05)
+        assert acknowledged
     finally:
         receiver.shutdown()
 

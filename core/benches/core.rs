@@ -133,7 +133,7 @@ fn benches(c: &mut Criterion) {
 
     let typed = typed_create_stock();
     g.bench_function("build_validate_sign_create_stock_typed", |b| {
-        b.iter(|| client.create_stock(black_box(&typed)).unwrap())
+        b.iter(|| client.favor().create_stock(black_box(&typed)).unwrap())
     });
 
     let now = client.now();

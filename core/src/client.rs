@@ -13,9 +13,9 @@ use crate::crypto::{BuiltinCrypto, CryptoProvider};
 use crate::error::{ApiError, DecodeError, DecryptError, Error, InputError, KeyError, Result};
 use crate::http::{Headers, HttpRequest, HttpResponse, Method, split_url};
 use crate::keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey, wechatpay_public_key};
-use crate::media::{IMAGE_UPLOAD_PATH, ImageUploadResponse, build_multipart};
 use crate::notify::{Notification, NotificationEnvelope};
 use crate::sign::{SignedMessage, Signer, SizedSigner, sign_message};
+use crate::validation::{ValidationContext, ValidationPolicy};
 use crate::verify::{DEFAULT_MAX_SKEW, KeyStore, Verified, verify_message};
 
 /// Primary API host.
@@ -341,6 +341,22 @@ impl Client {
         }
     }
 
+    /// A fresh nonce from the client's nonce source (also usable as a multipart boundary).
+    pub fn nonce(&self) -> Result<String> {
+        Ok(self.nonce.nonce()?)
+    }
+
+    /// The validation context of this client: its mchid, its clock's now and its sandbox
+    /// setting, with the clock grace of `policy`.
+    pub fn validation_context(&self, policy: &ValidationPolicy) -> ValidationContext<'_> {
+        ValidationContext {
+            mchid: self.mchid(),
+            now: self.now(),
+            allow_http_notify_url: self.allows_http_notify_url(),
+            begin_time_grace_secs: policy.begin_time_grace_secs,
+        }
+    }
+
     /// Signs `body` for `method` + `url` with the client's clock and a fresh nonce; returns the
     /// exact signed message and header (what the CLI's `sign` prints on `SIGN_ERROR`).
     pub fn sign(&self, method: Method, url: &str, signed_body: &[u8]) -> Result<SignedMessage> {
@@ -415,7 +431,7 @@ impl Client {
 
     /// Re-signs a request with a fresh timestamp and nonce (for a retry: same body, same
     /// `out_request_no`), optionally moving it to another base URL such as [`BACKUP_BASE_URL`].
-    /// Image uploads are re-signed over their `meta` part.
+    /// Uploads (`multipart/form-data`) are re-signed over their `meta` part.
     pub fn resign(&self, request: &HttpRequest, new_base_url: Option<&str>) -> Result<HttpRequest> {
         let (origin, target) = split_url(&request.url)?;
         let url = match new_base_url {
@@ -426,8 +442,8 @@ impl Client {
             }
             None => format!("{origin}{target}"),
         };
-        let meta = if target.starts_with(IMAGE_UPLOAD_PATH) {
-            multipart_meta(&request.body)
+        let meta = if crate::multipart::is_multipart(&request.headers) {
+            crate::multipart::meta_part(&request.body)
         } else {
             None
         };
@@ -583,42 +599,6 @@ impl Client {
             self.max_skew,
         )
     }
-
-    /// Builds the signed multipart image upload; the boundary comes from the nonce source.
-    pub fn image_upload_request(&self, filename: &str, bytes: &[u8]) -> Result<HttpRequest> {
-        let boundary = self.nonce.nonce()?;
-        self.image_upload_request_with_boundary(filename, bytes, &boundary)
-    }
-
-    /// Like [`Client::image_upload_request`] with an explicit boundary.
-    pub fn image_upload_request_with_boundary(
-        &self,
-        filename: &str,
-        bytes: &[u8],
-        boundary: &str,
-    ) -> Result<HttpRequest> {
-        if bytes.windows(boundary.len().max(1)).any(|w| w == boundary.as_bytes()) {
-            return Err(InputError::Invalid {
-                field: "boundary".into(),
-                expected: "a boundary that does not occur in the file".into(),
-            }
-            .into());
-        }
-        let upload = build_multipart(filename, bytes, boundary)?;
-        let url = format!("{}{}", self.base_url, IMAGE_UPLOAD_PATH);
-        self.signed_request(
-            Method::Post,
-            url,
-            upload.body,
-            Some(&upload.content_type),
-            Some(upload.meta.as_bytes()),
-        )
-    }
-
-    /// Verifies and decodes the image-upload response.
-    pub fn parse_image_upload_response(&self, response: &HttpResponse) -> Result<ImageUploadResponse> {
-        Ok(self.parse_response(response)?.json("image upload response")?)
-    }
 }
 
 /// Refuses a base URL that is not a bare `http(s)://host[:port]` origin (a trailing `/` was
@@ -634,23 +614,5 @@ pub(crate) fn check_origin(field: &str, base: &str) -> Result<(), InputError> {
     match split_url(&format!("{base}/")) {
         Ok((_, "/")) if !base.contains('@') => Ok(()),
         _ => Err(invalid()),
-    }
-}
-
-/// Extracts the `meta` part's JSON from a multipart body built by [`build_multipart`].
-fn multipart_meta(body: &[u8]) -> Option<&[u8]> {
-    let start = body.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let len = body[start..].windows(2).position(|w| w == b"\r\n")?;
-    Some(&body[start..start + len])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn meta_is_found_in_multipart() {
-        let up = build_multipart("a.png", b"\x89PNG\r\n\x1a\nxx", "B0UND").unwrap();
-        assert_eq!(multipart_meta(&up.body), Some(up.meta.as_bytes()));
     }
 }

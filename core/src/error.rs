@@ -465,7 +465,7 @@ pub enum Error {
     Input(#[from] InputError),
     /// Request validation found violations of MUST rules.
     #[error(transparent)]
-    Validation(Box<crate::favor::validation::ValidationErrors>),
+    Validation(Box<crate::validation::ValidationErrors>),
     /// The signer failed.
     #[error(transparent)]
     Signer(#[from] SignerError),
@@ -498,8 +498,8 @@ impl From<DecodeError> for Error {
     }
 }
 
-impl From<crate::favor::validation::ValidationErrors> for Error {
-    fn from(e: crate::favor::validation::ValidationErrors) -> Self {
+impl From<crate::validation::ValidationErrors> for Error {
+    fn from(e: crate::validation::ValidationErrors) -> Self {
         Error::Validation(Box::new(e))
     }
 }

@@ -20,6 +20,7 @@
 //! # let _ = verified; Ok(()) }
 //! ```
 
+pub mod beijing;
 pub mod certificates;
 pub mod cipher;
 pub mod client;
@@ -32,9 +33,11 @@ pub mod http;
 #[cfg(feature = "http")]
 mod http_crate;
 pub mod keys;
-pub mod media;
+pub mod lenient;
+pub mod multipart;
 pub mod notify;
 pub mod sign;
+pub mod validation;
 pub mod verify;
 
 pub use client::{BACKUP_BASE_URL, Client, ClientBuilder, PRIMARY_BASE_URL, SerialPolicy, VerifiedResponse};

@@ -11,7 +11,7 @@ use crate::keys::ApiV3Key;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct EncryptedResource {
     /// Original resource type, e.g. `coupon`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub original_type: String,
     /// Must be `AEAD_AES_256_GCM`.
     pub algorithm: String,
@@ -34,23 +34,18 @@ pub struct NotificationEnvelope {
     /// Notification id (dedupe key).
     pub id: String,
     /// RFC 3339 creation time.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub create_time: String,
     /// e.g. `COUPON.USE`.
     pub event_type: String,
     /// e.g. `encrypt-resource`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub resource_type: String,
     /// Human text.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "crate::lenient::or_default")]
     pub summary: String,
     /// Encrypted payload.
     pub resource: EncryptedResource,
-}
-
-/// Reads a string that may be `null` (then empty, like an absent field).
-fn null_as_default<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 impl NotificationEnvelope {

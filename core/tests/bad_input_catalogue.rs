@@ -98,7 +98,7 @@ fn build_client(c: &Map<String, Value>) -> Result<Client, Error> {
 
 fn build_op<O: Operation + serde::de::DeserializeOwned>(client: &Client, params: &Value) -> Result<(), Error> {
     let op: O = serde_json::from_value(params.clone()).unwrap();
-    client.favor_request(&op).map(|_| ())
+    client.favor().favor_request(&op).map(|_| ())
 }
 
 fn headers(v: &Value, signature: &str) -> Headers {

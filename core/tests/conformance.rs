@@ -296,7 +296,10 @@ fn run_media(c: &Value) {
         None => vec![c["file_fill_byte"].as_u64().unwrap() as u8; c["file_size"].as_u64().unwrap() as usize],
     };
     let exp = &c["expected"];
-    match client.image_upload_request_with_boundary(s(c, "filename"), &bytes, s(c, "boundary")) {
+    match client
+        .favor()
+        .image_upload_request_with_boundary(s(c, "filename"), &bytes, s(c, "boundary"))
+    {
         Ok(req) => {
             assert_eq!(s(exp, "outcome"), "ok");
             assert_eq!(req.url, s(c, "url"));

@@ -332,7 +332,7 @@ fn download_request_is_signed_and_not_re_encoded() {
         hash_type: "SHA1".into(),
         hash_value: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f".into(),
     };
-    let req = client.bill_file_request(&dl).unwrap();
+    let req = client.favor().bill_file_request(&dl).unwrap();
     assert_eq!(req.method, Method::Get);
     assert_eq!(req.url, dl.url);
     assert!(req.body.is_empty());
@@ -349,12 +349,12 @@ fn download_request_is_signed_and_not_re_encoded() {
         url: dl.url.replace("api.mch", "api2.mch"),
         ..dl.clone()
     };
-    assert!(client.bill_file_request(&backup).is_ok());
+    assert!(client.favor().bill_file_request(&backup).is_ok());
     let foreign = BillDownload {
         url: "https://evil.example/v3/billdownload/file?token=x".into(),
         ..dl
     };
-    let e = client.bill_file_request(&foreign).unwrap_err();
+    let e = client.favor().bill_file_request(&foreign).unwrap_err();
     assert!(e.to_string().contains("url"), "{e}");
 }
 
@@ -392,6 +392,7 @@ fn download_hosts_the_official_sdks_know_are_allowed_and_others_refused() {
     ] {
         let dl = at(origin);
         let req = c
+            .favor()
             .bill_file_request(&dl)
             .unwrap_or_else(|e| panic!("{origin} refused: {e}"));
         assert_eq!(req.url, dl.url);
@@ -406,14 +407,19 @@ fn download_hosts_the_official_sdks_know_are_allowed_and_others_refused() {
         "https://wechatpay.cn",
         "https://x.download-service.wechatpay.cn.evil.example",
     ] {
-        let e = c.bill_file_request(&at(origin)).unwrap_err();
+        let e = c.favor().bill_file_request(&at(origin)).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("url") && msg.contains("https"), "{origin}: {msg}");
     }
     // The configured base URL (the sandbox's, plain http on loopback) stays allowed.
     let sandbox = client(Some("http://127.0.0.1:18080"));
-    assert!(sandbox.bill_file_request(&at("http://127.0.0.1:18080")).is_ok());
-    assert!(sandbox.bill_file_request(&at("http://127.0.0.1:18081")).is_err());
+    assert!(sandbox.favor().bill_file_request(&at("http://127.0.0.1:18080")).is_ok());
+    assert!(
+        sandbox
+            .favor()
+            .bill_file_request(&at("http://127.0.0.1:18081"))
+            .is_err()
+    );
 }
 
 // ---- Large synthetic bill, generated lazily, never held in memory ----

@@ -95,7 +95,7 @@ fn coupon_use_full_of_nulls_is_acknowledged_not_lost() {
         "business_type": null
     });
     let (headers, body) = notification(&c, &plaintext, json!({"summary": null, "create_time": null}));
-    let result = c.parse_coupon_notification(&headers, &body);
+    let result = c.favor().parse_coupon_notification(&headers, &body);
     let ack = Acknowledgement::for_result(&result);
     assert_eq!(ack.status, 200, "{result:?}");
     let CouponEvent::CouponUse { envelope, event } = result.unwrap() else {

@@ -157,7 +157,10 @@ fn table_has_rows_1_to_18_once_each() {
             _ => assert_ne!(op.body, ops::BodyKind::None, "{}", op.name),
         }
     }
-    assert_eq!(ops::IMAGE_UPLOAD.path, wechatpay_coupons::media::IMAGE_UPLOAD_PATH);
+    assert_eq!(
+        ops::IMAGE_UPLOAD.path,
+        wechatpay_coupons::favor::media::IMAGE_UPLOAD_PATH
+    );
     assert_eq!(<CreateStockRequest as Operation>::SPEC, &ops::CREATE_STOCK);
 }
 
@@ -169,7 +172,7 @@ fn table_has_rows_1_to_18_once_each() {
 fn create_stock_request() {
     let c = client();
     let req = valid_create_stock();
-    let b = c.create_stock(&req).unwrap();
+    let b = c.favor().create_stock(&req).unwrap();
     assert_eq!(b.request.method, Method::Post);
     assert_eq!(b.request.url, format!("{BASE}/v3/marketing/favor/coupon-stocks"));
     assert_eq!(b.request.headers.get("Content-Type"), Some("application/json"));
@@ -198,7 +201,7 @@ fn create_stock_spec_example_round_trips_exactly() {
     // The writer reproduces the official sample byte for byte (same field order, nothing added).
     assert_eq!(serde_json::to_string(&req).unwrap(), example);
     // The sample itself breaks rules; all of them are reported at once, before signing.
-    let err = client().create_stock(&req).unwrap_err();
+    let err = client().favor().create_stock(&req).unwrap_err();
     let Error::Validation(v) = err else {
         panic!("expected a validation error")
     };
@@ -213,7 +216,7 @@ fn product_guide_sample_with_the_array_fixed_is_refused_with_every_violation() {
     // The guide's create-stock sample, with `available_merchants` written as a real array.
     let guide = r#"{"stock_name":"GD测批次4","comment":"验证活动","belong_merchant":"xx98568865xxxx","available_begin_time":"2020-02-13T18:00:00.120+08:00","available_end_time":"2020-02-20T23:59:59.120+08:00","stock_use_rule":{"max_coupons":10,"max_amount":100,"max_coupons_per_user":10,"natural_person_limit":false,"prevent_api_abuse":false},"coupon_use_rule":{"fixed_normal_coupon":{"coupon_amount":10,"transaction_minimum":10},"available_merchants":["209784532","221003827"]},"no_cash":false,"stock_type":"NORMAL","out_request_no":"207662xxxxxx"}"#;
     let req: CreateStockRequest = serde_json::from_str(guide).unwrap();
-    let Error::Validation(v) = client().create_stock(&req).unwrap_err() else {
+    let Error::Validation(v) = client().favor().create_stock(&req).unwrap_err() else {
         panic!()
     };
     let rules: Vec<&str> = v.violations.iter().map(|v| v.rule).collect();
@@ -224,7 +227,7 @@ fn product_guide_sample_with_the_array_fixed_is_refused_with_every_violation() {
 
 #[test]
 fn available_merchants_is_a_json_array_of_strings() {
-    let b = client().create_stock(&valid_create_stock()).unwrap();
+    let b = client().favor().create_stock(&valid_create_stock()).unwrap();
     let text = String::from_utf8(b.request.body.clone()).unwrap();
     assert!(
         text.contains(r#""available_merchants":["9856000","9856001"]"#),
@@ -250,7 +253,10 @@ fn available_merchants_is_a_json_array_of_strings() {
 #[test]
 fn start_stock_request_matches_example() {
     let c = client();
-    let b = c.start_stock(&StartStockRequest::new("9856000", "8956000")).unwrap();
+    let b = c
+        .favor()
+        .start_stock(&StartStockRequest::new("9856000", "8956000"))
+        .unwrap();
     assert_eq!(b.request.method, Method::Post);
     assert_eq!(b.request.url, format!("{BASE}/v3/marketing/favor/stocks/9856000/start"));
     assert_eq!(b.request.body, br#"{"stock_creator_mchid":"8956000"}"#);
@@ -268,7 +274,7 @@ fn send_coupon_request_matches_example() {
         stock_creator_mchid: "8956000".into(),
         ..Default::default()
     };
-    let b = c.send_coupon(&req).unwrap();
+    let b = c.favor().send_coupon(&req).unwrap();
     assert_eq!(b.request.method, Method::Post);
     assert_eq!(
         b.request.url,
@@ -291,7 +297,7 @@ fn path_parameters_are_encoded_once_with_case_preserved() {
         coupon_id: "9867041".into(),
         appid: "wx1234567890abcdef".into(),
     };
-    let b = c.get_coupon(&req).unwrap();
+    let b = c.favor().get_coupon(&req).unwrap();
     assert_eq!(
         b.request.url,
         format!("{BASE}/v3/marketing/favor/users/oAbC%2Fx%20y%2BZ/coupons/9867041?appid=wx1234567890abcdef")
@@ -304,16 +310,21 @@ fn pause_restart_stop_requests() {
     let c = client();
     let cases: [(BuiltRequest, &str); 3] = [
         (
-            c.pause_stock(&PauseStockRequest::new("9865000", "8956000")).unwrap(),
+            c.favor()
+                .pause_stock(&PauseStockRequest::new("9865000", "8956000"))
+                .unwrap(),
             "pause",
         ),
         (
-            c.restart_stock(&RestartStockRequest::new("9865000", "8956000"))
+            c.favor()
+                .restart_stock(&RestartStockRequest::new("9865000", "8956000"))
                 .unwrap(),
             "restart",
         ),
         (
-            c.stop_stock(&StopStockRequest::new("9865000", "8956000")).unwrap(),
+            c.favor()
+                .stop_stock(&StopStockRequest::new("9865000", "8956000"))
+                .unwrap(),
             "stop",
         ),
     ];
@@ -339,7 +350,7 @@ fn list_stocks_request_encodes_times_exactly_once() {
         create_end_time: None,
         status: Some(StockStatus::Paused),
     };
-    let b = c.list_stocks(&req).unwrap();
+    let b = c.favor().list_stocks(&req).unwrap();
     assert_eq!(b.request.method, Method::Get);
     assert!(b.request.body.is_empty());
     assert_eq!(b.request.headers.get("Content-Type"), None);
@@ -359,6 +370,7 @@ fn list_stocks_request_encodes_times_exactly_once() {
 fn get_stock_request() {
     let c = client();
     let b = c
+        .favor()
         .get_stock(&GetStockRequest {
             stock_id: "9856888".into(),
             stock_creator_mchid: "9856888".into(),
@@ -376,6 +388,7 @@ fn get_stock_request() {
 fn merchants_and_items_requests() {
     let c = client();
     let m = c
+        .favor()
         .list_stock_merchants(&ListStockMerchantsRequest {
             stock_id: "9865000".into(),
             offset: 10,
@@ -389,6 +402,7 @@ fn merchants_and_items_requests() {
         format!("{BASE}/v3/marketing/favor/stocks/9865000/merchants?offset=10&limit=10&stock_creator_mchid=1900001111")
     );
     let i = c
+        .favor()
         .list_stock_items(&ListStockItemsRequest {
             stock_id: "9865000".into(),
             offset: 10,
@@ -408,6 +422,7 @@ fn merchants_and_items_requests() {
 fn user_coupons_request() {
     let c = client();
     let b = c
+        .favor()
         .list_user_coupons(&ListUserCouponsRequest {
             openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o".into(),
             appid: "wx1234567890abcdef".into(),
@@ -433,11 +448,13 @@ fn user_coupons_request() {
 fn flow_requests() {
     let c = client();
     let u = c
+        .favor()
         .use_flow(&UseFlowRequest {
             stock_id: "9865000".into(),
         })
         .unwrap();
     let r = c
+        .favor()
         .refund_flow(&RefundFlowRequest {
             stock_id: "9865000".into(),
         })
@@ -459,6 +476,7 @@ fn flow_requests() {
 fn callback_requests_match_example() {
     let c = client();
     let b = c
+        .favor()
         .set_callback(&SetCallbackRequest {
             mchid: "9856888".into(),
             notify_url: "https://pay.weixin.qq.com".into(),
@@ -473,6 +491,7 @@ fn callback_requests_match_example() {
     );
     assert_signed_as_sent(&c, &b);
     let g = c
+        .favor()
         .get_callback(&GetCallbackRequest {
             mchid: "9856888".into(),
         })
@@ -493,7 +512,7 @@ fn set_callback_refuses_http_unless_sandbox_loopback() {
     };
     let c = client();
     for url in ["http://example.com/notify", "http://127.0.0.1:8080/notify"] {
-        let Error::Validation(v) = c.set_callback(&req(url)).unwrap_err() else {
+        let Error::Validation(v) = c.favor().set_callback(&req(url)).unwrap_err() else {
             panic!()
         };
         assert!(v.violations.iter().any(|v| v.rule == "V-CB-03"), "{url}");
@@ -508,10 +527,14 @@ fn set_callback_refuses_http_unless_sandbox_loopback() {
         .build()
         .unwrap();
     for url in ["http://127.0.0.1:8080/notify", "http://localhost/n", "http://[::1]:9/n"] {
-        let b = sandbox.set_callback(&req(url)).unwrap();
+        let b = sandbox.favor().set_callback(&req(url)).unwrap();
         assert_eq!(body_json(&b)["switch"], json!(true));
     }
-    let Error::Validation(v) = sandbox.set_callback(&req("http://example.com/notify")).unwrap_err() else {
+    let Error::Validation(v) = sandbox
+        .favor()
+        .set_callback(&req("http://example.com/notify"))
+        .unwrap_err()
+    else {
         panic!()
     };
     assert!(v.violations.iter().any(|v| v.rule == "V-CB-03"));
@@ -522,6 +545,7 @@ fn image_upload_is_registered_and_builds_the_multipart_request() {
     let c = client();
     let png = b"\x89PNG\r\n\x1a\n0123456789".to_vec();
     let b = c
+        .favor()
         .upload_image(&ImageUploadRequest {
             filename: "logo.png".into(),
             bytes: png.clone(),
@@ -536,7 +560,7 @@ fn image_upload_is_registered_and_builds_the_multipart_request() {
             .unwrap()
             .starts_with("multipart/form-data; boundary=")
     );
-    let direct = client().image_upload_request("logo.png", &png).unwrap();
+    let direct = client().favor().image_upload_request("logo.png", &png).unwrap();
     assert_eq!(b.request, direct);
 }
 
@@ -544,6 +568,7 @@ fn image_upload_is_registered_and_builds_the_multipart_request() {
 fn modify_item_codes_request() {
     let c = client();
     let b = c
+        .favor()
         .modify_item_codes(&ModifyItemCodesRequest {
             stock_id: "9865000".into(),
             stock_creator_mchid: "1900000001".into(),
@@ -574,7 +599,7 @@ fn retry_keeps_body_and_is_resigned() {
         .nonce_source(Arc::new(FixedNonce::sequence(vec!["FIRST".into(), "SECOND".into()])))
         .build()
         .unwrap();
-    let b = c.create_stock(&valid_create_stock()).unwrap();
+    let b = c.favor().create_stock(&valid_create_stock()).unwrap();
     clock.advance(30);
     let retry = c.resign(&b.request, Some(wechatpay_coupons::BACKUP_BASE_URL)).unwrap();
     assert_eq!(retry.body, b.request.body, "same body, same out_request_no");
@@ -600,7 +625,7 @@ fn every_spec_response_example_decodes_through_verification() {
     macro_rules! check {
         ($op:ty, $body:expr, |$r:ident| $assert:expr) => {{
             let resp = signed_response(&c, 200, $body);
-            let $r = c.favor_response::<$op>(&resp).unwrap();
+            let $r = c.favor().favor_response::<$op>(&resp).unwrap();
             $assert;
         }};
     }
@@ -700,6 +725,7 @@ const STOCK_JSON: &str = r#"{"stock_id":"9856888","stock_creator_mchid":"9856000
 fn stock_and_collections_decode_tolerantly() {
     let c = client();
     let s = c
+        .favor()
         .favor_response::<GetStockRequest>(&signed_response(&c, 200, STOCK_JSON))
         .unwrap();
     assert_eq!(s.status, StockStatus::Paused);
@@ -717,6 +743,7 @@ fn stock_and_collections_decode_tolerantly() {
     assert_eq!(s2.stock_type.as_str(), "FUTURE");
     let list = format!(r#"{{"total_count":1,"data":[{STOCK_JSON}],"limit":10,"offset":0}}"#);
     let page = c
+        .favor()
         .favor_response::<ListStocksRequest>(&signed_response(&c, 200, &list))
         .unwrap();
     assert_eq!(page.data.len(), 1);
@@ -730,6 +757,7 @@ const COUPON_JSON: &str = r#"{"stock_creator_mchid":"9856000","stock_id":"985688
 fn coupon_and_coupon_collection_decode() {
     let c = client();
     let cp = c
+        .favor()
         .favor_response::<GetCouponRequest>(&signed_response(&c, 200, COUPON_JSON))
         .unwrap();
     assert_eq!(cp.coupon_id.as_deref(), Some("98674556"));
@@ -741,6 +769,7 @@ fn coupon_and_coupon_collection_decode() {
     assert_eq!(ci.transaction_id, "2345234523");
     let list = format!(r#"{{"data":[{COUPON_JSON}],"total_count":1,"limit":20,"offset":0}}"#);
     let page = c
+        .favor()
         .favor_response::<ListUserCouponsRequest>(&signed_response(&c, 200, &list))
         .unwrap();
     assert_eq!(page.data.len(), 1);
@@ -764,7 +793,7 @@ fn independent_vector_get_stock_response_verifies_and_decodes() {
         .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
         .collect();
     let resp = HttpResponse::new(200, headers, case["body"].as_str().unwrap().as_bytes().to_vec());
-    let s = c.favor_response::<GetStockRequest>(&resp).unwrap();
+    let s = c.favor().favor_response::<GetStockRequest>(&resp).unwrap();
     assert_eq!(s.stock_id, "17512345");
     assert_eq!(s.status, StockStatus::Running);
 }
@@ -775,17 +804,17 @@ fn tampered_or_unsigned_responses_are_refused() {
     let mut resp = signed_response(&c, 200, r#"{"coupon_id":"9867041"}"#);
     resp.body = br#"{"coupon_id":"9867042"}"#.to_vec();
     assert!(matches!(
-        c.favor_response::<SendCouponRequest>(&resp),
+        c.favor().favor_response::<SendCouponRequest>(&resp),
         Err(Error::Verify(_))
     ));
     let unsigned = HttpResponse::new(200, Headers::new(), br#"{"coupon_id":"1"}"#.to_vec());
     assert!(matches!(
-        c.favor_response::<SendCouponRequest>(&unsigned),
+        c.favor().favor_response::<SendCouponRequest>(&unsigned),
         Err(Error::Verify(_))
     ));
     // A verified body of the wrong shape is a decode error naming the operation.
     let wrong = signed_response(&c, 200, r#"{"id":1}"#);
-    let Err(Error::Decode(d)) = c.favor_response::<SendCouponRequest>(&wrong) else {
+    let Err(Error::Decode(d)) = c.favor().favor_response::<SendCouponRequest>(&wrong) else {
         panic!()
     };
     assert!(d.what.contains("send_coupon"));
@@ -797,7 +826,7 @@ fn favor_error_codes_classify() {
     let err = |status: u16, code: &str, msg: &str| {
         let body = json!({"code": code, "message": msg}).to_string();
         let resp = HttpResponse::new(status, Headers::new(), body.into_bytes());
-        match c.favor_response::<SendCouponRequest>(&resp) {
+        match c.favor().favor_response::<SendCouponRequest>(&resp) {
             Err(Error::Api(e)) => *e,
             other => panic!("{other:?}"),
         }
@@ -877,7 +906,7 @@ fn favor_error_codes_classify() {
         assert_eq!(kind.retryable(), retry, "{code}");
     }
     let empty = HttpResponse::new(429, Headers::new(), Vec::new());
-    let Err(Error::Api(e)) = c.favor_response::<ListStocksRequest>(&empty) else {
+    let Err(Error::Api(e)) = c.favor().favor_response::<ListStocksRequest>(&empty) else {
         panic!()
     };
     assert_eq!(FavorErrorKind::of(&e), FavorErrorKind::RateLimited);
@@ -987,8 +1016,8 @@ fn pagination_merchants_items_user_coupons() {
 #[test]
 fn out_request_no_is_valid_unique_and_dated_by_the_injected_clock() {
     let c = client();
-    let a = c.out_request_no().unwrap();
-    let b = c.out_request_no().unwrap();
+    let a = c.favor().out_request_no().unwrap();
+    let b = c.favor().out_request_no().unwrap();
     assert_ne!(a, b);
     assert!(a.starts_with("190000000120260101"), "{a}");
     assert!(a.len() <= 128 && a.chars().all(|ch| ch.is_ascii_alphanumeric()));
@@ -1005,7 +1034,7 @@ fn out_request_no_is_valid_unique_and_dated_by_the_injected_clock() {
     );
     let mut req = valid_create_stock();
     req.out_request_no = a;
-    assert!(c.create_stock(&req).is_ok());
+    assert!(c.favor().create_stock(&req).is_ok());
 }
 
 #[test]
@@ -1015,18 +1044,24 @@ fn warnings_are_returned_promoted_or_silenced() {
     req.stock_use_rule.max_coupons = Some(4);
     req.stock_use_rule.max_amount = Some(200);
     req.stock_use_rule.max_amount_by_day = None;
-    let b = c.create_stock(&req).unwrap();
+    let b = c.favor().create_stock(&req).unwrap();
     assert_eq!(b.warnings.iter().map(|w| w.rule).collect::<Vec<_>>(), ["V-CS-31"]);
     let silenced = c
+        .favor()
         .favor_request_with(&req, &ValidationPolicy::new().silence("V-CS-31"))
         .unwrap();
     assert!(silenced.warnings.is_empty());
-    let Error::Validation(v) = c.favor_request_with(&req, &ValidationPolicy::strict()).unwrap_err() else {
+    let Error::Validation(v) = c
+        .favor()
+        .favor_request_with(&req, &ValidationPolicy::strict())
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(v.violations[0].rule, "V-CS-31");
     assert!(
-        c.favor_request_with(&req, &ValidationPolicy::new().promote("V-CS-31"))
+        c.favor()
+            .favor_request_with(&req, &ValidationPolicy::new().promote("V-CS-31"))
             .is_err()
     );
 }

@@ -137,7 +137,7 @@ fn check_vector_case(name: &str) {
     let env = client.notification_envelope(body).unwrap();
     assert_eq!(env.event_type, COUPON_USE);
 
-    let event = client.parse_coupon_notification(&headers, body).unwrap();
+    let event = client.favor().parse_coupon_notification(&headers, body).unwrap();
     assert_eq!(event.event_type(), "COUPON.USE");
     let CouponEvent::CouponUse { envelope, event } = event else {
         panic!("expected a typed COUPON.USE event");
@@ -175,7 +175,7 @@ fn check_vector_case(name: &str) {
     let mut tampered = body.to_vec();
     let pos = tampered.iter().position(|&b| b == b'E').unwrap();
     tampered[pos] = b'F';
-    let r = client.parse_coupon_notification(&headers, &tampered);
+    let r = client.favor().parse_coupon_notification(&headers, &tampered);
     assert!(matches!(r, Err(Error::Verify(_))));
     assert_eq!(Acknowledgement::for_result(&r).status, 401);
 
@@ -186,7 +186,7 @@ fn check_vector_case(name: &str) {
         c
     });
     assert!(matches!(
-        late.parse_coupon_notification(&headers, body),
+        late.favor().parse_coupon_notification(&headers, body),
         Err(Error::Verify(_))
     ));
 }

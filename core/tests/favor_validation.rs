@@ -31,7 +31,7 @@ fn run<O: Operation>(op: &O) -> Vec<Violation> {
 }
 
 fn run_on<O: Operation>(c: &Client, op: &O) -> Vec<Violation> {
-    match c.favor_request_with(op, &ValidationPolicy::default()) {
+    match c.favor().favor_request_with(op, &ValidationPolicy::default()) {
         Ok(b) => b.warnings,
         Err(Error::Validation(v)) => v.violations,
         Err(e) => panic!("unexpected error {e}"),
@@ -1117,7 +1117,7 @@ fn all_violations_are_reported_at_once() {
     r.out_request_no = "中文".into();
     r.no_cash = None;
     r.stock_use_rule.max_amount = Some(1);
-    let Err(Error::Validation(v)) = client_with(false).create_stock(&r) else {
+    let Err(Error::Validation(v)) = client_with(false).favor().create_stock(&r) else {
         panic!()
     };
     let rules: Vec<&str> = v.violations.iter().map(|x| x.rule).collect();
@@ -1144,9 +1144,9 @@ fn time_rules_use_the_injected_clock() {
     // The default grace (a minute) covers clock drift; without grace it is refused.
     let mut slightly_past = create();
     slightly_past.available_begin_time = time(-30);
-    assert!(c.create_stock(&slightly_past).is_ok());
+    assert!(c.favor().create_stock(&slightly_past).is_ok());
     let no_grace = ValidationPolicy::new().begin_time_grace(0);
-    assert!(c.favor_request_with(&slightly_past, &no_grace).is_err());
+    assert!(c.favor().favor_request_with(&slightly_past, &no_grace).is_err());
 }
 
 #[test]
@@ -1177,7 +1177,7 @@ fn errors_cannot_be_silenced_and_warnings_can() {
     r.stock_name.clear();
     r.coupon_use_rule.available_merchants = None;
     let policy = ValidationPolicy::new().silence("V-CS-01").silence("V-CS-57");
-    let Err(Error::Validation(v)) = c.favor_request_with(&r, &policy) else {
+    let Err(Error::Validation(v)) = c.favor().favor_request_with(&r, &policy) else {
         panic!()
     };
     assert_eq!(v.violations.len(), 1);
@@ -1197,6 +1197,7 @@ fn by_construction_rules() {
     assert!(serde_json::from_str::<FixedNormalCoupon>(r#"{"coupon_amount":1.5,"transaction_minimum":3}"#).is_err());
     // V-G-06: path parameters are percent-escaped before substitution and signing.
     let b = client_with(false)
+        .favor()
         .get_stock(&GetStockRequest {
             stock_id: "98/56".into(),
             stock_creator_mchid: "1900000001".into(),
@@ -1204,7 +1205,7 @@ fn by_construction_rules() {
         .unwrap();
     assert!(b.request.url.contains("/stocks/98%2F56?"));
     // V-IMG-04: the signed meta carries the lower-case hex SHA-256 of the exact bytes sent.
-    let up = client_with(false).upload_image(&image()).unwrap();
+    let up = client_with(false).favor().upload_image(&image()).unwrap();
     let body = String::from_utf8_lossy(&up.request.body).into_owned();
     assert!(body.contains(r#""sha256":""#));
 }

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
+use wechatpay_coupons::favor::media::check_image;
 use wechatpay_coupons::favor::models::*;
 use wechatpay_coupons::favor::ops::Operation;
 use wechatpay_coupons::favor::validation::{DEFAULT_BEGIN_TIME_GRACE_SECS, Severity, ValidationPolicy, Violation};
-use wechatpay_coupons::media::check_image;
 use wechatpay_coupons::{Client, Error, FixedClock, FixedNonce, InputError};
 
 const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
@@ -29,7 +29,7 @@ fn client() -> Client {
 }
 
 fn run_with<O: Operation>(op: &O, policy: &ValidationPolicy) -> Result<Vec<Violation>, Vec<Violation>> {
-    match client().favor_request_with(op, policy) {
+    match client().favor().favor_request_with(op, policy) {
         Ok(b) => Ok(b.warnings),
         Err(Error::Validation(v)) => Err(v.violations),
         Err(e) => panic!("unexpected error {e}"),
@@ -112,9 +112,9 @@ fn face_value_floor_is_the_official_one_fen_and_the_guide_floor_only_warns() {
         }
     }
     // 2–9 fen build (the server accepts them); strict mode refuses them.
-    assert!(client().create_stock(&create(2)).is_ok());
+    assert!(client().favor().create_stock(&create(2)).is_ok());
     assert!(run_with(&create(2), &ValidationPolicy::strict()).is_err());
-    assert!(client().create_stock(&create(1)).is_err());
+    assert!(client().favor().create_stock(&create(1)).is_err());
 }
 
 // --- item 6: V-CS-21 -----------------------------------------------------------------------
@@ -140,7 +140,7 @@ fn begin_time_grace_defaults_to_a_minute_and_is_configurable() {
     for offset in [-1, -30, -DEFAULT_BEGIN_TIME_GRACE_SECS] {
         let v = all(&begins(offset));
         assert!(of(&v, "V-CS-21").is_empty(), "{offset}: {v:?}");
-        assert!(client().create_stock(&begins(offset)).is_ok(), "{offset}");
+        assert!(client().favor().create_stock(&begins(offset)).is_ok(), "{offset}");
     }
     let v = all(&begins(-DEFAULT_BEGIN_TIME_GRACE_SECS - 1));
     assert_eq!(of(&v, "V-CS-21")[0].severity, Severity::Error);
@@ -172,7 +172,7 @@ fn image_content_not_matching_its_suffix_is_a_warning() {
         assert_eq!(w.len(), 1, "{filename}: {warnings:?}");
         assert_eq!((w[0].severity, w[0].field.as_str()), (Severity::Warning, "bytes"));
         // The request is built, the file part typed by the file name.
-        let built = client().upload_image(&req).unwrap();
+        let built = client().favor().upload_image(&req).unwrap();
         let body = String::from_utf8_lossy(&built.request.body);
         let by_name = if filename.ends_with(".png") {
             "image/png"
@@ -207,7 +207,7 @@ fn image_file_name_limit_counts_characters() {
         filename: long_chinese.clone(),
         bytes: PNG.to_vec(),
     };
-    let built = client().upload_image(&req).unwrap();
+    let built = client().favor().upload_image(&req).unwrap();
     assert!(String::from_utf8_lossy(&built.request.body).contains(&long_chinese));
     // 129 characters are still too many.
     let too_long = format!("{}.png", "券".repeat(125));
@@ -259,14 +259,14 @@ fn create_stock_times_must_have_the_documented_form() {
             "{bad:?} should be refused: {v:?}"
         );
         assert!(hits[0].message.contains("YYYY-MM-DDTHH:mm:ss"), "{}", hits[0].message);
-        assert!(client().create_stock(&r).is_err(), "{bad:?}");
+        assert!(client().favor().create_stock(&r).is_err(), "{bad:?}");
     }
     for good in ACCEPTED_TIMES {
         let mut r = create(100);
         r.available_begin_time = (*good).into();
         let v = all(&r);
         assert!(of(&v, "V-CS-20").is_empty(), "{good:?}: {v:?}");
-        assert!(client().create_stock(&r).is_ok(), "{good:?}: {v:?}");
+        assert!(client().favor().create_stock(&r).is_ok(), "{good:?}: {v:?}");
     }
 }
 

@@ -48,7 +48,7 @@ fn client() -> Client {
 
 /// The violations of building `op`, or none when it was built.
 fn violations<O: Operation>(c: &Client, op: &O) -> Vec<Violation> {
-    match c.favor_request(op) {
+    match c.favor().favor_request(op) {
         Ok(b) => panic!("built {} with a dot-segment path id: {}", O::SPEC.name, b.request.url),
         Err(Error::Validation(v)) => v.violations,
         Err(e) => panic!("{e:?}"),
@@ -133,8 +133,8 @@ fn dot_segments_are_refused_for_every_path_parameter() {
         assert_dot_refused(&c, &modify, "stock_id");
     }
     // Dots inside a value are ordinary characters.
-    assert!(c.start_stock(&StartStockRequest::new("9.8", MCHID)).is_ok());
-    assert!(c.start_stock(&StartStockRequest::new("...", MCHID)).is_ok());
+    assert!(c.favor().start_stock(&StartStockRequest::new("9.8", MCHID)).is_ok());
+    assert!(c.favor().start_stock(&StartStockRequest::new("...", MCHID)).is_ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ fn only_literal_loopback_hosts_may_use_http_callbacks() {
         "http://localhost.example.com/notify",
         "http://127.1/notify",
     ] {
-        let Err(Error::Validation(v)) = sandbox.set_callback(&req(url)) else {
+        let Err(Error::Validation(v)) = sandbox.favor().set_callback(&req(url)) else {
             panic!("{url} was accepted as loopback")
         };
         assert!(v.violations.iter().any(|v| v.rule == "V-CB-03"), "{url}: {v:?}");
@@ -404,7 +404,7 @@ fn only_literal_loopback_hosts_may_use_http_callbacks() {
         "http://LOCALHOST/notify",
         "http://[::1]:9/notify",
     ] {
-        assert!(sandbox.set_callback(&req(url)).is_ok(), "{url}");
+        assert!(sandbox.favor().set_callback(&req(url)).is_ok(), "{url}");
     }
 }
 

@@ -1,5 +1,5 @@
 //! Notifications: the envelope (`Client::notification_envelope`), verification plus decryption
-//! (`Client::parse_notification`, `Client::parse_coupon_notification`) with the APIv3 key of
+//! (`Client::parse_notification`, `Favor::parse_coupon_notification`) with the APIv3 key of
 //! `tests/vectors`, decryption of an unverified envelope, and the COUPON.USE resource decoder.
 //! Input: the message format of `fuzz_support::parse_message` (the status line is ignored).
 #![no_main]
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => check_error(&e),
     }
-    match CLIENT.parse_coupon_notification(&headers, body) {
+    match CLIENT.favor().parse_coupon_notification(&headers, body) {
         Ok(ev) => assert_eq!(Some(ev.envelope()), envelope.as_ref().ok()),
         Err(e) => check_error(&e),
     }

@@ -42,9 +42,10 @@ fn one(client: &Client, agent: &ureq::Agent, kind: &Kind) -> Result<(), String> 
                 stock_creator_mchid: client.mchid().to_owned(),
                 ..ListStocksRequest::default()
             };
-            let built = client.list_stocks(&list).map_err(|e| e.to_string())?;
+            let built = client.favor().list_stocks(&list).map_err(|e| e.to_string())?;
             let resp = http_client::send(agent, &built.request)?;
             client
+                .favor()
                 .favor_response::<ListStocksRequest>(&resp)
                 .map_err(|e| e.to_string())?;
         }
@@ -58,9 +59,10 @@ fn one(client: &Client, agent: &ureq::Agent, kind: &Kind) -> Result<(), String> 
                 stock_creator_mchid: client.mchid().to_owned(),
                 ..SendCouponRequest::default()
             };
-            let built = client.favor_request(&send).map_err(|e| e.to_string())?;
+            let built = client.favor().favor_request(&send).map_err(|e| e.to_string())?;
             let resp = http_client::send(agent, &built.request)?;
             client
+                .favor()
                 .favor_response::<SendCouponRequest>(&resp)
                 .map_err(|e| e.to_string())?;
         }

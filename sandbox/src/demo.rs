@@ -92,6 +92,7 @@ impl Ctx<'_> {
         let name = O::SPEC.name;
         let built = self
             .client
+            .favor()
             .favor_request_with(op, policy)
             .map_err(|e| format!("{name}: {e}"))?;
         self.warn(name, &built.warnings);
@@ -109,6 +110,7 @@ impl Ctx<'_> {
         let resp = self.send_op(op, policy)?;
         let decoded = self
             .client
+            .favor()
             .favor_response::<O>(&resp)
             .map_err(|e| format!("{} {}: {e}", O::SPEC.method, O::SPEC.path))?;
         // The response verified, so its Wechatpay-Serial names the key that verified it.
@@ -123,7 +125,7 @@ impl Ctx<'_> {
     /// Runs operation `O`, which must be refused; returns `status code (kind)`.
     fn call_err<O: Operation>(&mut self, op: &O) -> Result<String, String> {
         let resp = self.send_op(op, &ValidationPolicy::default())?;
-        match self.client.favor_response::<O>(&resp) {
+        match self.client.favor().favor_response::<O>(&resp) {
             Ok(_) => Err(format!("{}: expected a refusal, got {}", O::SPEC.name, resp.status)),
             Err(wechatpay_coupons::Error::Api(a)) => Ok(format!(
                 "{} {} ({:?})",
@@ -267,7 +269,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         },
         no_cash: Some(false),
         stock_type: StockTypeReq::Normal,
-        out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+        out_request_no: client.favor().out_request_no().map_err(|e| e.to_string())?,
         ext_info: None,
     };
     // The begin time is "now": allow a minute of clock drift between building and the V-CS-21 check.
@@ -290,14 +292,16 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     let (c2, g2) = (client.clone(), got.clone());
     let receiver = Receiver::start(
         "/wechatpay/notify",
-        Arc::new(move |headers, body| match c2.parse_coupon_notification(headers, body) {
-            Ok(CouponEvent::CouponUse { event, .. }) => {
-                g2.lock().unwrap_or_else(|p| p.into_inner()).push(event);
-                200
-            }
-            Ok(CouponEvent::Other { .. }) => 200,
-            Err(_) => 401,
-        }),
+        Arc::new(
+            move |headers, body| match c2.favor().parse_coupon_notification(headers, body) {
+                Ok(CouponEvent::CouponUse { event, .. }) => {
+                    g2.lock().unwrap_or_else(|p| p.into_inner()).push(event);
+                    200
+                }
+                Ok(CouponEvent::Other { .. }) => 200,
+                Err(_) => 401,
+            },
+        ),
     )
     .map_err(|e| format!("notification receiver: {e}"))?;
     let r = cx.call(&SetCallbackRequest {
@@ -313,7 +317,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
         let send = SendCouponRequest {
             openid: format!("oSandboxDemoUser{i:04}"),
             stock_id: stock_id.clone(),
-            out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+            out_request_no: client.favor().out_request_no().map_err(|e| e.to_string())?,
             appid: appid.clone(),
             stock_creator_mchid: mchid.clone(),
             ..SendCouponRequest::default()
@@ -386,7 +390,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     let late = SendCouponRequest {
         openid: "oSandboxLateUser".into(),
         stock_id: stock_id.clone(),
-        out_request_no: client.out_request_no().map_err(|e| e.to_string())?,
+        out_request_no: client.favor().out_request_no().map_err(|e| e.to_string())?,
         appid: appid.clone(),
         stock_creator_mchid: mchid.clone(),
         ..SendCouponRequest::default()
@@ -469,7 +473,7 @@ pub fn run(opts: &DemoOptions, out: &mut dyn Write) -> Result<DemoSummary, Strin
     })?;
     let download: BillDownload = flow;
     // The file is unsigned: its integrity is the SHA-1 of the JSON response, which verified.
-    let req = client.bill_file_request(&download).map_err(|e| e.to_string())?;
+    let req = client.favor().bill_file_request(&download).map_err(|e| e.to_string())?;
     let file = send(&cx.agent, &req)?;
     cx.summary.api_requests += 1;
     if file.status != 200 {

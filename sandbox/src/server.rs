@@ -547,7 +547,7 @@ fn api(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Reply, ApiErr> {
-    let is_upload = path == wechatpay_coupons::media::IMAGE_UPLOAD_PATH && method == "POST";
+    let is_upload = path == wechatpay_coupons::favor::media::IMAGE_UPLOAD_PATH && method == "POST";
     let upload = if is_upload {
         let ct = headers
             .get("content-type")

@@ -30,7 +30,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use wechatpay_coupons::favor::models::{CreateStockRequest, SendCouponRequest};
 
 use crate::SandboxError;
-use crate::state::{Callback, Consume, Coupon, FlowRecord, Stock, coupon_status, status};
+use crate::state::{Callback, Consume, Coupon, FlowRecord, Stock};
+use wechatpay_coupons::favor::models::{CouponStatus, StockStatus};
 
 /// Name of the state database in the merchant directory (with `-wal` and `-shm` beside it).
 pub const DB_FILE: &str = "sandbox-state.sqlite3";
@@ -163,16 +164,24 @@ pub struct StoreError {
     pub message: String,
 }
 
-fn status_of(s: &str) -> Option<&'static str> {
-    [status::UNACTIVATED, status::RUNNING, status::PAUSED, status::STOPED]
-        .into_iter()
-        .find(|x| *x == s)
+/// A stored stock status: one of the four the sandbox uses.
+fn status_of(s: &str) -> Option<StockStatus> {
+    let status = StockStatus::from_wire(s);
+    matches!(
+        status,
+        StockStatus::Unactivated | StockStatus::Running | StockStatus::Paused | StockStatus::Stoped
+    )
+    .then_some(status)
 }
 
-fn coupon_status_of(s: &str) -> Option<&'static str> {
-    [coupon_status::SENDED, coupon_status::USED, coupon_status::EXPIRED]
-        .into_iter()
-        .find(|x| *x == s)
+/// A stored coupon status: one of the three the sandbox uses.
+fn coupon_status_of(s: &str) -> Option<CouponStatus> {
+    let status = CouponStatus::from_wire(s);
+    matches!(
+        status,
+        CouponStatus::Sended | CouponStatus::Used | CouponStatus::Expired
+    )
+    .then_some(status)
 }
 
 /// A column holding JSON text, decoded into `T`.
@@ -183,7 +192,7 @@ fn json_col<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqli
 }
 
 /// A status column mapped onto one of the known values.
-fn status_col(row: &Row<'_>, idx: usize, known: fn(&str) -> Option<&'static str>) -> rusqlite::Result<&'static str> {
+fn status_col<T>(row: &Row<'_>, idx: usize, known: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
     known(&text).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -420,7 +429,7 @@ fn write(tx: &rusqlite::Transaction<'_>, change: &Change) -> rusqlite::Result<()
                 s.creator,
                 s.request.out_request_no,
                 to_json(&s.request)?,
-                s.status,
+                s.status.as_str(),
                 s.create_time,
                 s.begin,
                 s.end,
@@ -448,7 +457,7 @@ fn write(tx: &rusqlite::Transaction<'_>, change: &Change) -> rusqlite::Result<()
                 c.stock_id,
                 c.openid,
                 c.appid,
-                c.status,
+                c.status.as_str(),
                 c.create_time,
                 c.begin,
                 c.end,
@@ -465,7 +474,7 @@ fn write(tx: &rusqlite::Transaction<'_>, change: &Change) -> rusqlite::Result<()
             )?
             .execute(params![
                 c.coupon_id,
-                c.status,
+                c.status.as_str(),
                 consume.map(|x| x.time),
                 consume.map(|x| x.mchid.as_str()),
                 consume.map(|x| x.transaction_id.as_str()),

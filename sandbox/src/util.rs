@@ -1,8 +1,6 @@
 //! Small helpers: WeChat-style API errors, RFC 3339 times in UTC+8, query parsing.
 
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 /// A WeChat-style error answer: HTTP status plus `{"code","message","detail"}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,50 +77,29 @@ impl ApiErr {
     }
 }
 
-fn cst() -> UtcOffset {
-    UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(UtcOffset::UTC)
-}
-
 /// Unix seconds → `2026-01-01T08:00:00+08:00`.
 pub fn rfc3339(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| d.to_offset(cst()).format(&Rfc3339).ok())
-        .unwrap_or_default()
+    wechatpay_coupons::beijing::rfc3339(t).unwrap_or_default()
 }
 
 /// Unix seconds → `2026-01-01 08:00:00` (UTC+8, bill file style).
 pub fn bill_time(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .map(|d| {
-            let d = d.to_offset(cst());
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-                d.year(),
-                u8::from(d.month()),
-                d.day(),
-                d.hour(),
-                d.minute(),
-                d.second()
-            )
-        })
-        .unwrap_or_default()
+    wechatpay_coupons::beijing::bill_time(t).unwrap_or_default()
 }
 
 /// Parses RFC 3339 (offset or `Z`, millis optional) to Unix seconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s, &Rfc3339).ok().map(|d| d.unix_timestamp())
+    wechatpay_coupons::favor::models::parse_rfc3339(s)
 }
 
 /// Day number (days since the epoch) in UTC+8: the unit of daily budgets.
 pub fn cst_day(t: i64) -> i64 {
-    (t + 8 * 3600).div_euclid(86_400)
+    wechatpay_coupons::beijing::day(t)
 }
 
 /// Unix time of 10:00 (UTC+8) on the day after the one containing `t`.
 pub fn next_day_10am(t: i64) -> i64 {
-    (cst_day(t) + 1) * 86_400 - 8 * 3600 + 10 * 3600
+    wechatpay_coupons::beijing::day_start(cst_day(t) + 1) + 10 * 3600
 }
 
 /// A clock that starts at an injected Unix time and then runs forward with the monotonic clock:

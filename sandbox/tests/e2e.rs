@@ -656,9 +656,9 @@ fn probes_are_reported_as_probes() {
 fn image_upload_and_media_url() {
     let (sb, client) = start(SandboxConfig::default());
     let png = b"\x89PNG\r\n\x1a\nabcdef";
-    let req = client.image_upload_request("logo.png", png).unwrap();
+    let req = client.favor().image_upload_request("logo.png", png).unwrap();
     let resp = send(&agent(Duration::from_secs(5)), &req).unwrap();
-    let url = client.parse_image_upload_response(&resp).unwrap().media_url;
+    let url = client.favor().parse_image_upload_response(&resp).unwrap().media_url;
     assert!(url.starts_with(sb.base_url()));
     let mut r = ureq::get(&url).call().unwrap();
     assert_eq!(r.body_mut().read_to_vec().unwrap(), png);

@@ -594,7 +594,7 @@ fn clock_advance_refuses_out_of_range_steps() {
 }
 
 fn upload(client: &Client, name: &str, bytes: &[u8]) -> HttpResponse {
-    let req = client.image_upload_request(name, bytes).unwrap();
+    let req = client.favor().image_upload_request(name, bytes).unwrap();
     send(&agent(Duration::from_secs(30)), &req).unwrap()
 }
 
@@ -624,13 +624,16 @@ fn uploaded_images_are_kept_on_disk_within_a_cap() {
     };
     let (sb, client) = start(config());
     let first = client
+        .favor()
         .parse_image_upload_response(&upload(&client, "a.png", &png(1)))
         .unwrap()
         .media_url;
     client
+        .favor()
         .parse_image_upload_response(&upload(&client, "b.png", &png(2)))
         .unwrap();
     client
+        .favor()
         .parse_image_upload_response(&upload(&client, "again.png", &png(1)))
         .unwrap();
     let files: Vec<_> = std::fs::read_dir(dir.join("media")).unwrap().flatten().collect();

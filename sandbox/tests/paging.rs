@@ -84,9 +84,9 @@ where
     while let Some(req) = current {
         count += 1;
         assert!(count <= 10, "the pager did not stop");
-        let built = client.favor_request(&req).unwrap();
+        let built = client.favor().favor_request(&req).unwrap();
         let resp = send(&agent, &built.request).unwrap();
-        let page = client.favor_response::<O>(&resp).unwrap();
+        let page = client.favor().favor_response::<O>(&resp).unwrap();
         seen.extend(rows(&page));
         current = req.next_page(&page);
     }

@@ -1,8 +1,8 @@
 //! 代金券 notifications: the typed `COUPON.USE` event (核销事件, favor-endpoints.md §4) and a
 //! dispatcher that returns any other `event_type` as envelope plus plaintext.
 //!
-//! Flow: [`Client::notification_envelope`] reads `event_type` before anything is decrypted (read
-//! it only to route; trust it only after verification); [`Client::parse_coupon_notification`]
+//! Flow: [`Client::notification_envelope`](crate::Client::notification_envelope) reads `event_type` before anything is decrypted (read
+//! it only to route; trust it only after verification); [`Favor::parse_coupon_notification`](crate::favor::Favor::parse_coupon_notification)
 //! verifies the raw body, decrypts the resource and types it; answer WeChat Pay with
 //! [`crate::Acknowledgement::for_result`]. Deliveries repeat (once a minute, 9 times): dedupe on the
 //! envelope `id` or on (`coupon_id`, `event_type`).
@@ -15,12 +15,10 @@
 //! the empty value, as Go's decoder does). Only `stock_creator_mchid`, `stock_id` and
 //! `coupon_id` are required: without them the event cannot be attributed.
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use crate::client::Client;
 use crate::error::{DecodeError, Result};
-use crate::favor::models::lenient::or_default;
-use crate::http::Headers;
+use crate::lenient::{i64_or_zero, opt_bool, opt_i64, or_default, vec_or_null};
 use crate::notify::{Notification, NotificationEnvelope};
 
 /// The `event_type` of a coupon use.
@@ -57,13 +55,13 @@ pub struct GoodsDetail {
     #[serde(default, deserialize_with = "or_default")]
     pub goods_id: String,
     /// Quantity.
-    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    #[serde(default, deserialize_with = "i64_or_zero")]
     pub quantity: i64,
     /// Unit price, fen.
-    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    #[serde(default, deserialize_with = "i64_or_zero")]
     pub price: i64,
     /// Discount on this line, fen.
-    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    #[serde(default, deserialize_with = "i64_or_zero")]
     pub discount_amount: i64,
 }
 
@@ -81,10 +79,10 @@ pub struct ConsumeInformation {
     #[serde(default, deserialize_with = "or_default")]
     pub transaction_id: String,
     /// Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub consume_amount: Option<i64>,
     /// Goods passed in the payment order.
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "vec_or_null")]
     pub goods_detail: Vec<GoodsDetail>,
 }
 
@@ -93,7 +91,7 @@ pub struct ConsumeInformation {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SingleitemDiscountOff {
     /// Maximum discounted price per item, fen.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub single_price_max: Option<i64>,
 }
 
@@ -102,10 +100,10 @@ pub struct SingleitemDiscountOff {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiscountTo {
     /// Price the item is cut to, fen.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub cut_to_price: Option<i64>,
     /// Highest original price eligible, fen.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub max_price: Option<i64>,
 }
 
@@ -114,10 +112,10 @@ pub struct DiscountTo {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NormalCouponInformation {
     /// Face value, fen.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub coupon_amount: Option<i64>,
     /// Minimum order amount, fen.
-    #[serde(default, deserialize_with = "lenient_opt_i64")]
+    #[serde(default, deserialize_with = "opt_i64")]
     pub transaction_minimum: Option<i64>,
 }
 
@@ -189,13 +187,13 @@ struct CouponUseEventWire {
     create_time: String,
     #[serde(default, deserialize_with = "or_default")]
     coupon_type: String,
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "opt_bool")]
     no_cash: Option<bool>,
     #[serde(default, deserialize_with = "or_default")]
     available_begin_time: String,
     #[serde(default, deserialize_with = "or_default")]
     available_end_time: String,
-    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    #[serde(default, deserialize_with = "opt_bool")]
     singleitem: Option<bool>,
     #[serde(default)]
     normal_coupon_information: Option<NormalCouponInformation>,
@@ -295,15 +293,6 @@ impl CouponEvent {
     }
 }
 
-impl Client {
-    /// Verifies a 代金券 notification over its raw body and headers, decrypts it and types it:
-    /// `COUPON.USE` becomes [`CouponEvent::CouponUse`], anything else [`CouponEvent::Other`].
-    pub fn parse_coupon_notification(&self, headers: &Headers, body: &[u8]) -> Result<CouponEvent> {
-        let notification = self.parse_notification(headers, body)?;
-        Ok(CouponEvent::from_notification(notification)?)
-    }
-}
-
 /// A decode error message without any input text: serde_json's messages may quote values.
 fn safe_reason(e: &serde_json::Error) -> String {
     let msg = e.to_string();
@@ -318,60 +307,4 @@ fn safe_reason(e: &serde_json::Error) -> String {
         head.to_owned()
     };
     format!("{what} at line {} column {}", e.line(), e.column())
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NumOrString {
-    Int(i64),
-    Float(f64),
-    Str(String),
-}
-
-fn to_i64<E: serde::de::Error>(v: NumOrString) -> Result<i64, E> {
-    const EXPECTED: &str = "an integer (JSON number or numeric string)";
-    match v {
-        NumOrString::Int(i) => Ok(i),
-        NumOrString::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-        NumOrString::Float(_) => Err(E::custom(format!("expected {EXPECTED}"))),
-        NumOrString::Str(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| E::custom(format!("expected {EXPECTED}"))),
-    }
-}
-
-fn lenient_i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    Ok(lenient_opt_i64(d)?.unwrap_or(0))
-}
-
-fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match Option::<NumOrString>::deserialize(d)? {
-        None => Ok(None),
-        Some(NumOrString::Str(s)) if s.trim().is_empty() => Ok(None),
-        Some(v) => to_i64(v).map(Some),
-    }
-}
-
-fn lenient_opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum BoolOrString {
-        Bool(bool),
-        Str(String),
-    }
-    match Option::<BoolOrString>::deserialize(d)? {
-        None => Ok(None),
-        Some(BoolOrString::Bool(b)) => Ok(Some(b)),
-        Some(BoolOrString::Str(s)) => match s.trim() {
-            "true" | "TRUE" | "True" => Ok(Some(true)),
-            "false" | "FALSE" | "False" => Ok(Some(false)),
-            "" => Ok(None),
-            _ => Err(serde::de::Error::custom("expected a boolean (true/false)")),
-        },
-    }
-}
-
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }

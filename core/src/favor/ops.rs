@@ -3,7 +3,7 @@
 //!
 //! Building runs in this order: validation of the typed request (all rules at once, see
 //! [`crate::favor::validation`]), checks over every value that will be sent, the
-//! [`ValidationPolicy`], then URL building (path parameters with
+//! [`ValidationPolicy`](crate::validation::ValidationPolicy), then URL building (path parameters with
 //! [`crate::sign::encode_path_segment`], query values with [`crate::sign::encode_query_value`],
 //! each encoded exactly once) and signing of that exact URL and body.
 //!
@@ -14,11 +14,12 @@
 //! `REQUEST_BLOCKED` are final ([`FavorErrorKind`] names them). A retry must send the **same
 //! body with the same `out_request_no`** (the idempotency key of create stock and send coupon) —
 //! never build a new request with a fresh number — and must be **re-signed** with a fresh
-//! timestamp and nonce: pass the sent request to [`Client::resign`], optionally with
+//! timestamp and nonce: pass the sent request to [`crate::Client::resign`], optionally with
 //! [`crate::BACKUP_BASE_URL`].
 
 use serde::de::DeserializeOwned;
 
+use super::api::Favor;
 use super::models::{
     Coupon, CouponCollection, CreateStockRequest, CreateStockResponse, FlowFileResponse, GetCallbackRequest,
     GetCallbackResponse, GetCouponRequest, GetStockRequest, ImageUploadRequest, ImageUploadResponse,
@@ -28,12 +29,9 @@ use super::models::{
     SetCallbackResponse, StartStockRequest, StartStockResponse, Stock, StockCollection, StockStringCollection,
     StopStockRequest, StopStockResponse, UseFlowRequest,
 };
-use super::validation::{
-    Validate, ValidationContext, ValidationPolicy, Violation, check_path_params, check_sent_values,
-};
-use crate::client::Client;
+use super::validation::{Validate, Violation};
 use crate::error::{ApiError, DecodeError, Error, InputError, Result};
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, Method};
 use crate::sign::{build_query, encode_path_segment};
 
 /// How an operation's request body is sent.
@@ -67,7 +65,7 @@ pub enum PageMode {
 /// One endpoint described as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationSpec {
-    /// Rust method name on [`Client`] (also a stable id for bindings).
+    /// Rust method name on [`Favor`] (also a stable id for bindings).
     pub name: &'static str,
     /// Chinese name of the endpoint.
     pub title: &'static str,
@@ -238,15 +236,18 @@ macro_rules! operations {
                 op_multipart!($body);
             }
 
-            impl Client {
+        )*
+
+        impl Favor<'_> {
+            $(
                 #[doc = concat!("Validates and signs `", stringify!($method), " ", $path, "` (", $title,
-                    ") with the default [`ValidationPolicy`]; decode the answer with [`Client::favor_response`]`::<",
+                    ") with the default [`ValidationPolicy`](crate::validation::ValidationPolicy); decode the answer with [`Favor::favor_response`]`::<",
                     stringify!($req), ">`.")]
                 pub fn $fn_name(&self, request: &$req) -> Result<BuiltRequest> {
                     self.favor_request(request)
                 }
-            }
-        )*
+            )*
+        }
 
         /// Every operation of the table (rows 1–18 of favor-endpoints.md §0), in that order.
         pub const OPERATIONS: &[&OperationSpec] = &[$(&$konst),*];
@@ -387,114 +388,18 @@ pub fn decode_response<O: Operation>(body: &[u8]) -> Result<O::Response, DecodeE
     })
 }
 
-impl Client {
-    /// The validation context of this client: its mchid, its clock's now and its sandbox setting.
-    pub fn validation_context(&self, policy: &ValidationPolicy) -> ValidationContext<'_> {
-        ValidationContext {
-            mchid: self.mchid(),
-            now: self.now(),
-            allow_http_notify_url: self.allows_http_notify_url(),
-            begin_time_grace_secs: policy.begin_time_grace_secs,
-        }
-    }
-
-    /// Validates `op` with the default [`ValidationPolicy`] and builds its signed request.
-    pub fn favor_request<O: Operation>(&self, op: &O) -> Result<BuiltRequest> {
-        self.favor_request_with(op, &ValidationPolicy::default())
-    }
-
-    /// Validates `op` (every rule; then `policy` decides about warnings) and, if no error
-    /// remains, builds and signs its request. Errors come back as [`Error::Validation`] with
-    /// every violation.
-    pub fn favor_request_with<O: Operation>(&self, op: &O, policy: &ValidationPolicy) -> Result<BuiltRequest> {
-        let spec = O::SPEC;
-        let mut violations = op.validate(&self.validation_context(policy));
-        let path_params = op.path_params();
-        let query = op.query();
-        let body = op.json_body()?;
-        let body_value = match &body {
-            Some(b) => Some(
-                serde_json::from_slice::<serde_json::Value>(b).map_err(|e| InputError::Invalid {
-                    field: "body".into(),
-                    expected: format!("JSON ({e})"),
-                })?,
-            ),
-            None => None,
-        };
-        let params: Vec<(&str, &str)> = path_params
-            .iter()
-            .chain(query.iter())
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        let extra = check_sent_values(&params, body_value.as_ref(), &violations);
-        violations.extend(extra);
-        let segments: Vec<(&str, &str)> = path_params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        violations.extend(check_path_params(&segments));
-        let warnings = policy.apply(violations)?;
-        let request = match spec.body {
-            BodyKind::Multipart => {
-                let (filename, bytes) = op.multipart().ok_or_else(|| InputError::Invalid {
-                    field: "body".into(),
-                    expected: format!("a file for the multipart operation {}", spec.name),
-                })?;
-                self.image_upload_request(filename, bytes)?
-            }
-            BodyKind::Json | BodyKind::None => {
-                self.request(spec.method, &path_and_query(op), body.unwrap_or_default())?
-            }
-        };
-        Ok(BuiltRequest { request, warnings })
-    }
-
-    /// Consumes the response to operation `O`: a non-2xx becomes [`Error::Api`], a 2xx must
-    /// verify (raw body, real key store) and is then decoded into `O::Response`.
-    pub fn favor_response<O: Operation>(&self, response: &HttpResponse) -> Result<O::Response> {
-        let body = if O::SPEC.signed_response {
-            self.parse_response(response)?.body
-        } else if (200..300).contains(&response.status) {
-            response.body.clone()
-        } else {
-            return Err(ApiError::from_response(
-                response.status,
-                response.request_id().map(str::to_owned),
-                &response.body,
-            )
-            .into());
-        };
-        Ok(decode_response::<O>(&body)?)
-    }
-
-    /// Like [`Client::favor_response`], inferring the operation from the request value.
-    pub fn favor_response_for<O: Operation>(&self, _op: &O, response: &HttpResponse) -> Result<O::Response> {
-        self.favor_response::<O>(response)
-    }
-
-    /// A fresh `out_request_no` for create stock / send coupon: mchid + Beijing date of the
-    /// client's clock (`YYYYMMDD`) + 16 random `[0-9A-Za-z]`, e.g. `190000000120260101k3J…`.
-    /// Generate it once per business operation and keep it for retries.
-    pub fn out_request_no(&self) -> Result<String> {
-        generate_out_request_no(self.mchid(), self.now())
-    }
-}
-
 /// Builds an `out_request_no` from `mchid`, the time `now` (Unix seconds, rendered as the
 /// `+08:00` date) and 16 random characters from [`crate::clock::random_string`]. The result
 /// uses only `[0-9A-Za-z]` (a subset of the allowed `[A-Za-z0-9|_*-]`) and is at most 44
 /// characters (the limit is 128).
 pub fn generate_out_request_no(mchid: &str, now: i64) -> Result<String> {
-    let date =
-        time::OffsetDateTime::from_unix_timestamp(now.saturating_add(8 * 3600)).map_err(|_| InputError::Invalid {
-            field: "clock".into(),
-            expected: "a time between the years -9999 and 9999".into(),
-        })?;
+    let date = crate::beijing::date_digits(now).ok_or_else(|| InputError::Invalid {
+        field: "clock".into(),
+        expected: "a time between the years -9999 and 9999".into(),
+    })?;
     let id: String = mchid.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
     let random = crate::clock::random_string(16)?;
-    Ok(format!(
-        "{id}{:04}{:02}{:02}{random}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
+    Ok(format!("{id}{date}{random}"))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{ct_eq, hex_lower, hmac_sha256};
 use crate::error::{Error, InputError};
-use crate::favor::validation::{Severity, ValidationErrors, Violation};
+use crate::validation::{Severity, ValidationErrors, Violation};
 
 /// Base URL of the H5 coupon page (商家券).
 pub const H5_COUPON_PAGE: &str = "https://action.weixin.qq.com/busifavor/getcouponinfo";

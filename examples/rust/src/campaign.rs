@@ -49,13 +49,13 @@ struct Campaign<'a> {
 impl Campaign<'_> {
     /// Builds `op` (validated, signed), sends it, verifies and decodes the response.
     fn call<O: Operation>(&mut self, op: &O) -> Result<O::Response, BoxError> {
-        let built = self.client.favor_request(op)?;
+        let built = self.client.favor().favor_request(op)?;
         for warning in &built.warnings {
             writeln!(self.out, "  warning ({}): {warning}", O::SPEC.name)?;
         }
         let response = send(&self.agent, &built.request)?;
         self.summary.api_requests += 1;
-        Ok(self.client.favor_response::<O>(&response)?)
+        Ok(self.client.favor().favor_response::<O>(&response)?)
     }
 
     fn step(&mut self, what: &str, detail: &str) -> Result<(), BoxError> {
@@ -66,10 +66,7 @@ impl Campaign<'_> {
 
 /// `t` as RFC 3339 in Beijing time, as the coupon API writes times.
 fn beijing(t: i64) -> Result<String, BoxError> {
-    let offset = time::UtcOffset::from_hms(8, 0, 0)?;
-    Ok(time::OffsetDateTime::from_unix_timestamp(t)?
-        .to_offset(offset)
-        .format(&time::format_description::well_known::Rfc3339)?)
+    Ok(wechatpay_coupons::beijing::rfc3339(t).ok_or("time out of range")?)
 }
 
 /// Runs the campaign for the merchant of `config` with `client`, printing each step to `out`.
@@ -122,7 +119,7 @@ pub fn run(client: Arc<Client>, config: &MerchantConfig, out: &mut dyn Write) ->
         },
         no_cash: Some(false),
         stock_type: StockTypeReq::Normal,
-        out_request_no: client.out_request_no()?,
+        out_request_no: client.favor().out_request_no()?,
         ext_info: None,
     };
     let stock_id = c.call(&create)?.stock_id;
@@ -141,7 +138,7 @@ pub fn run(client: Arc<Client>, config: &MerchantConfig, out: &mut dyn Write) ->
         .call(&SendCouponRequest {
             openid: OPENID.into(),
             stock_id: stock_id.clone(),
-            out_request_no: client.out_request_no()?,
+            out_request_no: client.favor().out_request_no()?,
             appid: config.appid.clone(),
             stock_creator_mchid: mchid.clone(),
             ..SendCouponRequest::default()
@@ -181,7 +178,7 @@ pub fn run(client: Arc<Client>, config: &MerchantConfig, out: &mut dyn Write) ->
     let download = c.call(&UseFlowRequest {
         stock_id: stock_id.clone(),
     })?;
-    let file = send(&c.agent, &client.bill_file_request(&download)?)?;
+    let file = send(&c.agent, &client.favor().bill_file_request(&download)?)?;
     if file.status != 200 {
         return Err(format!("bill download answered {}", file.status).into());
     }

@@ -19,7 +19,7 @@ struct Handler {
 async fn notify(State(handler): State<Arc<Handler>>, headers: http::HeaderMap, body: Bytes) -> http::Response<Body> {
     let result = Headers::try_from(&headers)
         .map_err(Error::from)
-        .and_then(|headers| handler.client.parse_coupon_notification(&headers, &body));
+        .and_then(|headers| handler.client.favor().parse_coupon_notification(&headers, &body));
     let ack = Acknowledgement::for_result(&result);
     if let Ok(CouponEvent::CouponUse { event, .. }) = result {
         let _ = handler.events.send(event);

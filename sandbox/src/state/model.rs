@@ -4,31 +4,9 @@
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use wechatpay_coupons::favor::models::CreateStockRequest;
+use wechatpay_coupons::favor::models::{CouponStatus, CreateStockRequest, StockStatus};
 
 use crate::util::rfc3339;
-
-/// Stock status values (lower-case, `stoped` sic).
-pub mod status {
-    /// Created, not started.
-    pub const UNACTIVATED: &str = "unactivated";
-    /// Started.
-    pub const RUNNING: &str = "running";
-    /// Paused.
-    pub const PAUSED: &str = "paused";
-    /// Ended or stopped.
-    pub const STOPED: &str = "stoped";
-}
-
-/// Coupon status values.
-pub mod coupon_status {
-    /// Usable.
-    pub const SENDED: &str = "SENDED";
-    /// Used.
-    pub const USED: &str = "USED";
-    /// Expired.
-    pub const EXPIRED: &str = "EXPIRED";
-}
 
 /// A stock (批次).
 #[derive(Debug, Clone)]
@@ -39,8 +17,9 @@ pub struct Stock {
     pub creator: String,
     /// The create request as received, typed (for the query responses).
     pub request: CreateStockRequest,
-    /// Stored status (the effective one also depends on the time, see [`Stock::status_at`]).
-    pub status: &'static str,
+    /// Stored status (the effective one also depends on the time, see [`Stock::status_at`]):
+    /// the core's [`StockStatus`], one of unactivated, running, paused or stoped.
+    pub status: StockStatus,
     /// Creation time.
     pub create_time: i64,
     /// Start of availability.
@@ -84,7 +63,7 @@ impl Stock {
             stock_id: self.stock_id.clone(),
             creator: self.creator.clone(),
             request: self.request.clone(),
-            status: self.status,
+            status: self.status.clone(),
             create_time: self.create_time,
             begin: self.begin,
             end: self.end,
@@ -107,11 +86,11 @@ impl Stock {
 
     /// The status at business time `now`: running/paused/unactivated stocks end at
     /// `available_end_time`.
-    pub fn status_at(&self, now: i64) -> &'static str {
-        if self.status != status::STOPED && now > self.end {
-            status::STOPED
+    pub fn status_at(&self, now: i64) -> StockStatus {
+        if self.status != StockStatus::Stoped && now > self.end {
+            StockStatus::Stoped
         } else {
-            self.status
+            self.status.clone()
         }
     }
 
@@ -119,7 +98,7 @@ impl Stock {
     pub fn ended_at(&self, now: i64) -> Option<i64> {
         match (self.stop_time, self.status_at(now)) {
             (Some(t), _) => Some(t),
-            (None, status::STOPED) => Some(self.end),
+            (None, StockStatus::Stoped) => Some(self.end),
             _ => None,
         }
     }
@@ -214,8 +193,9 @@ pub struct Coupon {
     pub openid: String,
     /// The appid it was sent under.
     pub appid: String,
-    /// Stored status (see [`Coupon::status_at`]).
-    pub status: &'static str,
+    /// Stored status (see [`Coupon::status_at`]): the core's [`CouponStatus`], one of SENDED,
+    /// USED or EXPIRED.
+    pub status: CouponStatus,
     /// Receive time.
     pub create_time: i64,
     /// Start of validity.
@@ -230,11 +210,11 @@ pub struct Coupon {
 
 impl Coupon {
     /// Status at business time `now` (unused coupons expire after `end`).
-    pub fn status_at(&self, now: i64) -> &'static str {
-        if self.status == coupon_status::SENDED && now > self.end {
-            coupon_status::EXPIRED
+    pub fn status_at(&self, now: i64) -> CouponStatus {
+        if self.status == CouponStatus::Sended && now > self.end {
+            CouponStatus::Expired
         } else {
-            self.status
+            self.status.clone()
         }
     }
 

@@ -9,4 +9,4 @@ pub struct ImageUploadRequest {
     pub bytes: Vec<u8>,
 }
 
-pub use crate::media::ImageUploadResponse;
+pub use crate::favor::media::ImageUploadResponse;

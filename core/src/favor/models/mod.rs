@@ -31,7 +31,7 @@
 mod callback;
 mod coupon;
 mod enums;
-pub mod lenient;
+pub use crate::lenient;
 mod media;
 mod rules;
 mod stock;

@@ -143,7 +143,7 @@ pub struct CreateStockRequest {
     /// Always `NORMAL`.
     #[serde(default, deserialize_with = "lenient::or_default")]
     pub stock_type: StockTypeReq,
-    /// Idempotency key (see [`crate::Client::out_request_no`]).
+    /// Idempotency key (see [`crate::favor::Favor::out_request_no`]).
     #[serde(default, deserialize_with = "lenient::or_default")]
     pub out_request_no: String,
     /// JSON text ("暂未开放").

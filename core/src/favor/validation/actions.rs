@@ -1,6 +1,6 @@
 //! Rules of send coupon and of the stock actions (validation-rules.md §2, §3).
 
-use super::{Report, Validate, ValidationContext, Violation};
+use super::{FieldRules, Report, Validate, ValidationContext, Violation};
 use crate::favor::models::{
     ModifyItemCodesRequest, PauseStockRequest, RefundFlowRequest, RestartStockRequest, SendCouponRequest,
     StartStockRequest, StopStockRequest, UseFlowRequest,

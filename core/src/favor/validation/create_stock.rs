@@ -2,7 +2,7 @@
 
 use crate::error::echo;
 
-use super::{DAY, Report, Severity, Validate, ValidationContext, Violation, has_non_ascii};
+use super::{DAY, FieldRules, Report, Severity, Validate, ValidationContext, Violation, has_non_ascii};
 use crate::favor::models::{
     BackgroundColor, CouponUseRule, CreateStockRequest, JumpTarget, PatternInfo, StockRule, TradeType,
 };

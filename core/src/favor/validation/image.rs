@@ -27,7 +27,7 @@ impl Validate for ImageUploadRequest {
             ),
         }
         let size = self.bytes.len();
-        if size == 0 || size > crate::media::MAX_IMAGE_BYTES {
+        if size == 0 || size > crate::favor::media::MAX_IMAGE_BYTES {
             r.err(
                 "bytes",
                 "V-IMG-02",

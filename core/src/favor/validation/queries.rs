@@ -1,6 +1,6 @@
 //! Rules of the queries (validation-rules.md §4).
 
-use super::{Report, Validate, ValidationContext, Violation};
+use super::{FieldRules, Report, Validate, ValidationContext, Violation};
 use crate::favor::models::{
     GetCouponRequest, GetStockRequest, ListStockItemsRequest, ListStockMerchantsRequest, ListStocksRequest,
     ListUserCouponsRequest,

@@ -1,7 +1,11 @@
-//! Marketing image upload (`POST /v3/marketing/favor/media/image-upload`): the multipart body
-//! whose signature covers only the `meta` JSON.
+//! Marketing image upload (`POST /v3/marketing/favor/media/image-upload`): which images are
+//! accepted, the `meta` JSON, the signed request and its response. The multipart encoding itself
+//! is generic ([`crate::multipart`]).
 
-use crate::error::InputError;
+use crate::client::Client;
+use crate::error::{InputError, Result};
+use crate::http::{HttpRequest, HttpResponse, Method};
+pub use crate::multipart::MultipartUpload;
 
 /// Path of the favor image-upload endpoint.
 pub const IMAGE_UPLOAD_PATH: &str = "/v3/marketing/favor/media/image-upload";
@@ -10,24 +14,13 @@ pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Longest accepted file name, in characters.
 pub const MAX_FILENAME_CHARS: usize = 128;
 
-/// A built multipart upload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MultipartUpload {
-    /// The `meta` JSON (`{"filename":…,"sha256":…}`): this, not the body, is signed.
-    pub meta: String,
-    /// The whole `multipart/form-data` body.
-    pub body: Vec<u8>,
-    /// The `Content-Type` header value with the boundary.
-    pub content_type: String,
-}
-
 /// Checks the name and size of an image and returns its MIME type, taken from the file name.
 ///
 /// Accepted: JPG/JPEG, PNG, BMP by file suffix; a name of 1 to 128 characters (characters, not
 /// bytes: a long Chinese name is fine); 1 byte to 2 MiB. Whether the bytes really are such an
 /// image (their signature) is a SHOULD rule and not refused here: validation reports it as the
 /// V-IMG-03 warning, and the server decides.
-pub fn check_image(filename: &str, bytes: &[u8]) -> Result<&'static str, InputError> {
+pub fn check_image(filename: &str, bytes: &[u8]) -> std::result::Result<&'static str, InputError> {
     let unsupported = |reason: &str| InputError::UnsupportedImage {
         filename: filename.chars().take(64).collect(),
         reason: reason.to_owned(),
@@ -66,38 +59,40 @@ pub fn check_image(filename: &str, bytes: &[u8]) -> Result<&'static str, InputEr
     Ok(by_name)
 }
 
-/// Builds the two-part body (`meta`, then `file`) with CRLF line breaks.
-pub fn build_multipart(filename: &str, bytes: &[u8], boundary: &str) -> Result<MultipartUpload, InputError> {
+/// Checks the image ([`check_image`]) and builds its two-part body: `meta` is
+/// `{"filename":…,"sha256":…}` (hex SHA-256 of the bytes), then the file.
+pub fn build_multipart(
+    filename: &str,
+    bytes: &[u8],
+    boundary: &str,
+) -> std::result::Result<MultipartUpload, InputError> {
     let mime = check_image(filename, bytes)?;
-    if boundary.is_empty()
-        || boundary.len() > 70
-        || !boundary
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
-    {
-        return Err(InputError::Invalid {
-            field: "boundary".into(),
-            expected: "1 to 70 characters of [0-9A-Za-z_-]".into(),
-        });
-    }
     let sha = crate::crypto::hex_lower(&crate::crypto::sha256(bytes));
     let meta = serde_json::json!({"filename": filename, "sha256": sha}).to_string();
-    let mut body = Vec::with_capacity(bytes.len() + meta.len() + 4 * boundary.len() + 256);
-    let mut put = |s: &str| body.extend_from_slice(s.as_bytes());
-    put(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n"
-    ));
-    put(&meta);
-    put(&format!(
-        "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
-    ));
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Ok(MultipartUpload {
-        meta,
-        body,
-        content_type: format!("multipart/form-data; boundary={boundary}"),
-    })
+    crate::multipart::encode(meta, filename, mime, bytes, boundary)
+}
+
+/// Builds the signed upload request of `filename` with `bytes` under `boundary`.
+pub(crate) fn image_upload_request(
+    client: &Client,
+    filename: &str,
+    bytes: &[u8],
+    boundary: &str,
+) -> Result<HttpRequest> {
+    let upload = build_multipart(filename, bytes, boundary)?;
+    let url = format!("{}{}", client.base_url(), IMAGE_UPLOAD_PATH);
+    client.signed_request(
+        Method::Post,
+        url,
+        upload.body,
+        Some(&upload.content_type),
+        Some(upload.meta.as_bytes()),
+    )
+}
+
+/// Verifies and decodes the image-upload response.
+pub(crate) fn parse_image_upload_response(client: &Client, response: &HttpResponse) -> Result<ImageUploadResponse> {
+    Ok(client.parse_response(response)?.json("image upload response")?)
 }
 
 /// The decoded image-upload response.
@@ -132,5 +127,16 @@ mod tests {
             Err(InputError::ImageTooLarge { .. })
         ));
         assert!(check_image("a\".png", png).is_err());
+    }
+
+    #[test]
+    fn meta_names_the_file_and_its_digest() {
+        let png = b"\x89PNG\r\n\x1a\nrest";
+        let up = build_multipart("a.png", png, "B0UND").unwrap();
+        let meta: serde_json::Value = serde_json::from_str(&up.meta).unwrap();
+        assert_eq!(meta["filename"], "a.png");
+        assert_eq!(meta["sha256"], crate::crypto::hex_lower(&crate::crypto::sha256(png)));
+        assert_eq!(crate::multipart::meta_part(&up.body), Some(up.meta.as_bytes()));
+        assert!(build_multipart("a.gif", png, "B0UND").is_err());
     }
 }
