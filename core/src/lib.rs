@@ -24,6 +24,7 @@ pub mod certificates;
 pub mod cipher;
 pub mod client;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod crypto;
 pub mod error;
@@ -42,7 +43,7 @@ pub use clock::{Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, SystemC
 pub use config::{ConfigError, ConfigTrust, MerchantConfig};
 pub use crypto::{BuiltinCrypto, CryptoProvider};
 pub use error::{
-    ApiError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError, VerifyError,
+    ApiError, BillFileError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError, VerifyError,
 };
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
 pub use keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey};

@@ -77,7 +77,7 @@ use std::fmt;
 
 use crate::client::{Client, VerifiedResponse};
 use crate::crypto::{Sha1Stream, ct_eq, hex_lower};
-use crate::error::{DecodeError, Error, InputError, Result};
+use crate::error::{DecodeError, InputError, Result};
 use crate::http::{HttpRequest, Method, split_url};
 
 /// Largest record (one CSV row, including quoted newlines) the parser buffers: 1 MiB.
@@ -96,6 +96,7 @@ impl BillDownload {
 
 /// Why a bill file was rejected. Messages name the line, column or field and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BillError {
     /// `hash_type` other than SHA1.
     #[error("hash_type {:?} is not supported: expected SHA1", crate::error::echo(hash_type))]
@@ -214,18 +215,6 @@ pub enum BillError {
     ParserFailed,
 }
 
-impl From<BillError> for Error {
-    /// Bill errors surface as [`Error::Decode`] (`what` = `bill file`); match on [`BillError`]
-    /// directly for the typed cause.
-    fn from(e: BillError) -> Self {
-        DecodeError {
-            what: "bill file".into(),
-            reason: e.to_string(),
-            body: Vec::new(),
-        }
-        .into()
-    }
-}
 
 /// Hosts a bill download URL may point at: the API hosts the official SDKs know and the
 /// download-service host that newer flows return (bill-files.md, Transport).

@@ -2,6 +2,7 @@
 //! and plugin signatures.
 
 pub mod bills;
+pub mod codes;
 pub mod events;
 pub mod models;
 pub mod ops;
