@@ -27,6 +27,8 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod crypto;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod error;
 pub mod favor;
 pub mod http;
