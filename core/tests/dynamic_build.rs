@@ -39,7 +39,7 @@ fn client() -> Client {
         .unwrap()
 }
 
-fn typed<O: Operation>(op: O) -> Box<dyn Fn(&Client) -> BuiltRequest> {
+fn typed<O: Operation + 'static>(op: O) -> Box<dyn Fn(&Client) -> BuiltRequest> {
     Box::new(move |c| c.favor_request_with(&op, &ValidationPolicy::default()).unwrap())
 }
 
@@ -54,7 +54,8 @@ fn cases() -> Vec<(&'static str, Value, Box<dyn Fn(&Client) -> BuiltRequest>)> {
                 "stock_name": "微信支付代金券批次", "belong_merchant": MCHID,
                 "available_begin_time": "2026-01-02T00:00:00+08:00",
                 "available_end_time": "2026-02-01T23:59:59+08:00",
-                "stock_use_rule": {"max_coupons": 100, "max_amount": 5000, "max_coupons_per_user": 3},
+                "stock_use_rule": {"max_coupons": 100, "max_amount": 5000, "max_coupons_per_user": 3,
+                                   "natural_person_limit": false, "prevent_api_abuse": false},
                 "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": 50, "transaction_minimum": 100},
                                     "available_merchants": [MCHID]},
                 "no_cash": false, "stock_type": "NORMAL", "out_request_no": "19000000012026010100001"
@@ -68,6 +69,8 @@ fn cases() -> Vec<(&'static str, Value, Box<dyn Fn(&Client) -> BuiltRequest>)> {
                     max_coupons: Some(100),
                     max_amount: Some(5000),
                     max_coupons_per_user: Some(3),
+                    natural_person_limit: Some(false),
+                    prevent_api_abuse: Some(false),
                     ..Default::default()
                 },
                 coupon_use_rule: CouponUseRule {

@@ -77,7 +77,15 @@ fn next_page_ends_after_the_last_page_and_names_bad_input() {
 #[test]
 fn list_user_coupons_keeps_openid_on_the_next_page() {
     let params = json!({"openid": "o1", "appid": "wx1234567890abcdef", "offset": 0, "limit": 2});
-    let prev = json!({"data": [{"coupon_id": "1"}, {"coupon_id": "2"}], "total_count": 5, "offset": 0, "limit": 2});
+    let coupon = |id: &str| {
+        json!({
+            "coupon_id": id, "stock_id": "9856888", "stock_creator_mchid": "1900000001",
+            "status": "SENDED", "create_time": "2026-01-01T10:00:00+08:00", "coupon_type": "NORMAL",
+            "available_begin_time": "2026-01-01T10:00:00+08:00",
+            "available_end_time": "2026-01-31T23:59:59+08:00",
+        })
+    };
+    let prev = json!({"data": [coupon("1"), coupon("2")], "total_count": 5, "offset": 0, "limit": 2});
     let next = dynamic::next_page("list_user_coupons", params, prev, None).unwrap().unwrap();
     assert_eq!(next["openid"], "o1");
     assert_eq!(next["offset"], 1);

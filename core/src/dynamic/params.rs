@@ -43,7 +43,13 @@ pub struct Decoded<T> {
 pub fn decode_tolerant<T: DeserializeOwned>(value: Value) -> (Result<T, TypeMismatch>, Vec<String>) {
     let mut unknown: Vec<String> = Vec::new();
     let result = {
-        let mut on_ignored = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+        // Wrappers the models decode through (lenient or flattened fields) show as `?`
+        // segments: they are not part of the field's JSON path.
+        let mut on_ignored = |path: serde_ignored::Path<'_>| {
+            let path = path.to_string();
+            let segments: Vec<&str> = path.split('.').filter(|s| *s != "?").collect();
+            unknown.push(segments.join("."));
+        };
         let ignored = serde_ignored::Deserializer::new(value, &mut on_ignored);
         serde_path_to_error::deserialize::<_, T>(ignored)
     };
