@@ -13,7 +13,9 @@
 //! └── SignerError          (the custom signer failed; the Python exception is the __cause__)
 //! ```
 //!
-//! Every exception also has `.kind`, the core's language-independent error class. Messages
+//! Every exception also has `.kind`, the core's language-independent error class, and
+//! `.error_code`, the core's stable code (`<kind>.<reason>`, e.g. `verify.timestamp_skew`);
+//! `.reason` is the part after the dot. Nothing here lists variants: the mapping is mechanical. Messages
 //! come from the core and never contain key material or decrypted plaintext.
 
 use std::cell::RefCell;
@@ -181,7 +183,11 @@ pub fn invalid(py: Python<'_>, field: &str, rule: &str, message: String) -> PyEr
         set_attrs(
             py,
             &err,
-            &[("violations", l.into_any()), ("kind", str_obj(py, "validation"))],
+            &[
+                ("violations", l.into_any()),
+                ("kind", str_obj(py, "validation")),
+                ("error_code", str_obj(py, "validation.violations")),
+            ],
         )
     }) {
         return e;
@@ -224,7 +230,11 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         Error::Input(i) => {
             // Bad arguments surface as a one-violation ValidationError whose rule is the reason.
             let err = invalid(py, i.field(), e.reason(), i.to_string());
-            set_attrs(py, &err, &[("kind", str_obj(py, "input"))])?;
+            set_attrs(
+                py,
+                &err,
+                &[("kind", str_obj(py, "input")), ("error_code", str_obj(py, e.code()))],
+            )?;
             return Ok(err);
         }
         Error::Validation(v) => {
@@ -290,7 +300,7 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         }
         _ => WechatPayError::new_err(msg),
     };
-    set_attrs(py, &err, &[("kind", kind)])?;
+    set_attrs(py, &err, &[("kind", kind), ("error_code", str_obj(py, e.code()))])?;
     Ok(err)
 }
 

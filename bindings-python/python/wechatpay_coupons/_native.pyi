@@ -34,6 +34,7 @@ CRYPTO_BACKEND: str
 
 class WechatPayError(Exception):
     kind: str
+    error_code: str
 
 class ValidationError(WechatPayError):
     violations: List[Violation]
