@@ -13,11 +13,11 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use wechatpay_coupons::clock::{FixedClock, FixedNonce};
-use wechatpay_coupons::error::SignerError as CoreSignerError;
 use wechatpay_coupons::dynamic::{self, views};
+use wechatpay_coupons::error::SignerError as CoreSignerError;
 use wechatpay_coupons::favor::validation::ValidationPolicy;
 use wechatpay_coupons::keys::wechatpay_public_key;
-use wechatpay_coupons::{Client as CoreClient, HttpResponse, Method, PlatformCertificate, SerialPolicy, Signer};
+use wechatpay_coupons::{Client as CoreClient, HttpResponse, Method, PlatformCertificate, Signer};
 
 pub mod bills;
 pub mod convert;
@@ -175,11 +175,7 @@ impl PyClient {
                 }
             }
         };
-        let serial_policy = match serial_policy.as_deref() {
-            None | Some("auto") => SerialPolicy::Auto,
-            Some("omit") => SerialPolicy::Omit,
-            Some(s) => SerialPolicy::Fixed(s.to_owned()),
-        };
+        let serial_policy = dynamic::serial_policy_by_name(serial_policy.as_deref());
         let policy = policy_from(py, validation)?;
         let clock = now.map(|t| Arc::new(FixedClock::new(t)));
         let custom_signer = signer.is_some();
@@ -517,7 +513,11 @@ impl PyClient {
         let body = body_ref(body)?;
         let client = &*self.inner;
         let view = py
-            .detach(|| client.parse_notification(&headers, &body).and_then(views::NotificationView::new))
+            .detach(|| {
+                client
+                    .parse_notification(&headers, &body)
+                    .and_then(views::NotificationView::new)
+            })
             .py_err(py)?;
         let d = PyDict::new(py);
         d.set_item(intern!(py, "id"), &view.id)?;
@@ -526,7 +526,10 @@ impl PyClient {
         d.set_item(intern!(py, "resource_type"), &view.resource_type)?;
         d.set_item(intern!(py, "summary"), &view.summary)?;
         d.set_item(intern!(py, "original_type"), &view.original_type)?;
-        d.set_item(intern!(py, "resource"), to_py_via_json(py, &view.resource, "notification resource")?)?;
+        d.set_item(
+            intern!(py, "resource"),
+            to_py_via_json(py, &view.resource, "notification resource")?,
+        )?;
         d.set_item(intern!(py, "plaintext"), &view.plaintext)?;
         d.set_item(intern!(py, "key_id"), &view.key_id)?;
         d.set_item(intern!(py, "request_id"), &view.request_id)?;

@@ -12,9 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{
-    ApiError, CryptoError, DecryptError, Error, InputError, KeyError, VerifyError, echo, echo_text,
-};
+use crate::error::{ApiError, CryptoError, DecryptError, Error, InputError, KeyError, VerifyError, echo, echo_text};
 
 fn object(v: Value) -> Map<String, Value> {
     match v {
@@ -291,7 +289,10 @@ mod tests {
         let errors: Vec<Error> = vec![
             KeyError::ApiV3KeyLength { len: 3 }.into(),
             VerifyError::Probe.into(),
-            VerifyError::MissingHeader { name: "wechatpay-nonce" }.into(),
+            VerifyError::MissingHeader {
+                name: "wechatpay-nonce",
+            }
+            .into(),
             DecryptError::AuthenticationFailed.into(),
             ApiError::from_response(403, None, br#"{"code":"NOT_ENOUGH","message":"no"}"#).into(),
             ApiError::from_response(418, None, br#"{"code":"TEAPOT"}"#).into(),
@@ -316,7 +317,11 @@ mod tests {
             let kind = e.kind();
             let prefix = e.code().split('.').next().unwrap_or_default();
             // A probe is a verify error whose kind says so.
-            assert!(prefix == kind || (kind == "probe" && prefix == "verify"), "{}", e.code());
+            assert!(
+                prefix == kind || (kind == "probe" && prefix == "verify"),
+                "{}",
+                e.code()
+            );
         }
     }
 

@@ -45,7 +45,8 @@ pub use clock::{Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, SystemC
 pub use config::{ConfigError, ConfigTrust, MerchantConfig};
 pub use crypto::{BuiltinCrypto, CryptoProvider};
 pub use error::{
-    ApiError, BillFileError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError, VerifyError,
+    ApiError, BillFileError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError,
+    VerifyError,
 };
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
 pub use keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey};

@@ -39,12 +39,15 @@ fn client() -> Client {
         .unwrap()
 }
 
-fn typed<O: Operation + 'static>(op: O) -> Box<dyn Fn(&Client) -> BuiltRequest> {
+/// Builds the typed request with a client.
+type Typed = Box<dyn Fn(&Client) -> BuiltRequest>;
+
+fn typed<O: Operation + 'static>(op: O) -> Typed {
     Box::new(move |c| c.favor_request_with(&op, &ValidationPolicy::default()).unwrap())
 }
 
 /// One JSON case and the same request as a typed value, for every JSON-built operation.
-fn cases() -> Vec<(&'static str, Value, Box<dyn Fn(&Client) -> BuiltRequest>)> {
+fn cases() -> Vec<(&'static str, Value, Typed)> {
     let openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
     let appid = "wx1234567890abcdef";
     vec![
@@ -271,7 +274,11 @@ fn image_upload_is_built_from_bytes_and_a_file_name() {
 
 fn violations(e: Error) -> Vec<(String, String)> {
     match e {
-        Error::Validation(v) => v.violations.iter().map(|v| (v.field.clone(), v.rule.to_owned())).collect(),
+        Error::Validation(v) => v
+            .violations
+            .iter()
+            .map(|v| (v.field.clone(), v.rule.to_owned()))
+            .collect(),
         other => panic!("expected violations, got {other}"),
     }
 }
@@ -288,7 +295,10 @@ fn unknown_fields_and_wrong_types_give_stable_rule_ids_with_their_json_path() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "validation.violations");
-    assert_eq!(violations(e), [("stock_creater".to_owned(), RULE_UNKNOWN_FIELD.to_owned())]);
+    assert_eq!(
+        violations(e),
+        [("stock_creater".to_owned(), RULE_UNKNOWN_FIELD.to_owned())]
+    );
 
     let e = dynamic::build(
         &c,
@@ -304,9 +314,15 @@ fn unknown_fields_and_wrong_types_give_stable_rule_ids_with_their_json_path() {
     body["coupon_use_rule"]["fixed_normal_coupon"]["coupon_amount"] = json!([1]);
     body["coupon_use_rule"]["colour"] = json!("red");
     let got = violations(dynamic::build(&c, "create_stock", body, &p).unwrap_err());
-    assert!(got.contains(&("coupon_use_rule.colour".into(), RULE_UNKNOWN_FIELD.into())), "{got:?}");
     assert!(
-        got.contains(&("coupon_use_rule.fixed_normal_coupon.coupon_amount".into(), RULE_TYPE.into())),
+        got.contains(&("coupon_use_rule.colour".into(), RULE_UNKNOWN_FIELD.into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "coupon_use_rule.fixed_normal_coupon.coupon_amount".into(),
+            RULE_TYPE.into()
+        )),
         "{got:?}"
     );
 
@@ -332,13 +348,20 @@ fn the_tolerant_decoder_collects_unknown_fields_without_refusing() {
 fn parse_by_name_verifies_and_decodes_to_json() {
     let c = client();
     // An error status is an API error whatever the operation.
-    let r = HttpResponse::new(404, Default::default(), br#"{"code":"RESOURCE_NOT_EXISTS","message":"no"}"#.to_vec());
+    let r = HttpResponse::new(
+        404,
+        Default::default(),
+        br#"{"code":"RESOURCE_NOT_EXISTS","message":"no"}"#.to_vec(),
+    );
     let e = dynamic::parse(&c, "get_stock", &r).unwrap_err();
     assert_eq!(e.code(), "api.resource_not_exists");
     // An unsigned 2xx is refused (forged).
     let r = HttpResponse::new(200, Default::default(), br#"{"stock_id":"1"}"#.to_vec());
     assert_eq!(dynamic::parse(&c, "get_stock", &r).unwrap_err().kind(), "verify");
-    assert_eq!(dynamic::parse(&c, "nope", &r).unwrap_err().code(), "input.invalid_input");
+    assert_eq!(
+        dynamic::parse(&c, "nope", &r).unwrap_err().code(),
+        "input.invalid_input"
+    );
 }
 
 #[test]
@@ -360,7 +383,12 @@ fn the_catalogue_is_the_core_table_as_data() {
     let paged: Vec<&str> = ops.iter().filter(|o| o.paged).map(|o| o.name).collect();
     assert_eq!(
         paged,
-        ["list_stocks", "list_stock_merchants", "list_stock_items", "list_user_coupons"]
+        [
+            "list_stocks",
+            "list_stock_merchants",
+            "list_stock_items",
+            "list_user_coupons"
+        ]
     );
     let v = serde_json::to_value(&ops).unwrap();
     assert_eq!(v[0]["name"], "create_stock");

@@ -59,7 +59,10 @@ fn the_pager_walks_every_page_once_and_keeps_path_parameters() {
 fn next_page_ends_after_the_last_page_and_names_bad_input() {
     let params = json!({"stock_id": "9856000", "offset": 2, "limit": 4, "stock_creator_mchid": "1900000001"});
     let last = page(10, 2, 4, PageMode::PageIndex);
-    assert_eq!(dynamic::next_page("list_stock_merchants", params.clone(), last, None).unwrap(), None);
+    assert_eq!(
+        dynamic::next_page("list_stock_merchants", params.clone(), last, None).unwrap(),
+        None
+    );
 
     let e = dynamic::next_page("get_stock", params.clone(), json!({}), None).unwrap_err();
     assert_eq!(e.code(), "input.invalid_input");
@@ -86,7 +89,9 @@ fn list_user_coupons_keeps_openid_on_the_next_page() {
         })
     };
     let prev = json!({"data": [coupon("1"), coupon("2")], "total_count": 5, "offset": 0, "limit": 2});
-    let next = dynamic::next_page("list_user_coupons", params, prev, None).unwrap().unwrap();
+    let next = dynamic::next_page("list_user_coupons", params, prev, None)
+        .unwrap()
+        .unwrap();
     assert_eq!(next["openid"], "o1");
     assert_eq!(next["offset"], 1);
 }

@@ -126,7 +126,11 @@ fn policies_by_name() {
         (json!("lenient"), "validation", "invalid_input"),
         (json!({"promote": ["G-05"]}), "validation.promote[0]", "invalid_input"),
         (json!({"promote_warnings": 1}), "validation.promote_warnings", "type"),
-        (json!({"begin_time_grace_secs": -1}), "validation.begin_time_grace_secs", "invalid_input"),
+        (
+            json!({"begin_time_grace_secs": -1}),
+            "validation.begin_time_grace_secs",
+            "invalid_input",
+        ),
         (json!({"promte": []}), "validation.promte", "unknown_field"),
     ] {
         match dynamic::policy_from_value(&bad).unwrap_err() {

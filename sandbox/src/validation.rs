@@ -15,8 +15,8 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use wechatpay_coupons::favor::models::ImageUploadRequest;
 use wechatpay_coupons::dynamic::{decode_tolerant, value_at};
+use wechatpay_coupons::favor::models::ImageUploadRequest;
 use wechatpay_coupons::favor::ops::Operation;
 use wechatpay_coupons::favor::validation::{Severity, Validate, ValidationContext, Violation, check_sent_values};
 

@@ -29,9 +29,7 @@ pub mod views;
 
 pub use catalogue::{OperationInfo, ParamInfo, ParamLocation, operation, operations};
 pub use operations::{build, build_image, parse};
-pub use options::{ClientOptions, PemSource, page_mode_by_name, policy_from_value};
+pub use options::{ClientOptions, PemSource, page_mode_by_name, policy_from_value, serial_policy_by_name};
 pub use paging::{Pager, next_page};
-pub use params::{
-    Decoded, RULE_TYPE, RULE_UNKNOWN_FIELD, TypeMismatch, decode_params, decode_tolerant, value_at,
-};
+pub use params::{Decoded, RULE_TYPE, RULE_UNKNOWN_FIELD, TypeMismatch, decode_params, decode_tolerant, value_at};
 pub use retry::{RetryAdvice, retry_advice};

@@ -126,11 +126,7 @@ impl ClientOptions {
 
     /// The serial policy the options name.
     pub fn serial(&self) -> SerialPolicy {
-        match self.serial_policy.as_deref() {
-            None | Some("auto") => SerialPolicy::Auto,
-            Some("omit") => SerialPolicy::Omit,
-            Some(s) => SerialPolicy::Fixed(s.to_owned()),
-        }
+        serial_policy_by_name(self.serial_policy.as_deref())
     }
 
     /// The validation policy the options name.
@@ -192,6 +188,16 @@ impl ClientOptions {
         b.serial_policy(serial)
             .allow_http_notify_url(self.allow_http_notify_url)
             .build()
+    }
+}
+
+/// The serial policy called `name`: `None` or `"auto"`, `"omit"`, or any other value as the
+/// fixed `Wechatpay-Serial`.
+pub fn serial_policy_by_name(name: Option<&str>) -> SerialPolicy {
+    match name {
+        None | Some("auto") => SerialPolicy::Auto,
+        Some("omit") => SerialPolicy::Omit,
+        Some(s) => SerialPolicy::Fixed(s.to_owned()),
     }
 }
 

@@ -215,7 +215,6 @@ pub enum BillError {
     ParserFailed,
 }
 
-
 /// Hosts a bill download URL may point at: the API hosts the official SDKs know and the
 /// download-service host that newer flows return (bill-files.md, Transport).
 pub const BILL_DOWNLOAD_HOSTS: &[&str] = &[
