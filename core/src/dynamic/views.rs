@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::certificates::CertificateUpdate;
 use crate::favor::bills::{BillKind, BillSummary, FlowColumns, RefundFlowRow, UseFlowRow};
-use crate::favor::events::CouponEvent;
+use crate::favor::events::{CouponEvent, CouponUseEvent};
 use crate::notify::Notification;
 use crate::sign::SignedMessage;
 use crate::verify::Verified;
@@ -35,7 +35,7 @@ pub struct NotificationView {
     /// The resource's original type.
     pub original_type: String,
     /// The decrypted resource as data.
-    pub resource: Value,
+    pub resource: NotificationResource,
     /// The decrypted plaintext.
     pub plaintext: String,
     /// The key that verified the notification.
@@ -44,25 +44,39 @@ pub struct NotificationView {
     pub request_id: Option<String>,
 }
 
+/// The decrypted resource of a notification, serialised as its data (`null` when not JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum NotificationResource {
+    /// `COUPON.USE`, typed and normalised (serialised straight from the model).
+    CouponUse(Box<CouponUseEvent>),
+    /// Another event type's JSON.
+    Json(Value),
+    /// Another event type whose plaintext is not JSON (see `plaintext`).
+    NotJson,
+}
+
 impl NotificationView {
     /// The view of a verified notification; `COUPON.USE` is typed (a malformed one is an error).
     pub fn new(notification: Notification) -> crate::Result<Self> {
         let key_id = notification.key_id.clone();
         let request_id = notification.request_id.clone();
         let plaintext = notification.plaintext.clone();
-        let event = CouponEvent::from_notification(notification)?;
-        let resource = match &event {
-            CouponEvent::CouponUse { event, .. } => serde_json::to_value(event).unwrap_or(Value::Null),
-            CouponEvent::Other { plaintext, .. } => serde_json::from_str(plaintext).unwrap_or(Value::Null),
+        let (env, resource) = match CouponEvent::from_notification(notification)? {
+            CouponEvent::CouponUse { envelope, event } => (envelope, NotificationResource::CouponUse(Box::new(event))),
+            CouponEvent::Other { envelope, plaintext } => (
+                envelope,
+                serde_json::from_str(&plaintext).map_or(NotificationResource::NotJson, NotificationResource::Json),
+            ),
         };
-        let env = event.envelope();
         Ok(Self {
-            id: env.id.clone(),
-            create_time: env.create_time.clone(),
-            event_type: env.event_type.clone(),
-            resource_type: env.resource_type.clone(),
-            summary: env.summary.clone(),
-            original_type: env.resource.original_type.clone(),
+            id: env.id,
+            create_time: env.create_time,
+            event_type: env.event_type,
+            resource_type: env.resource_type,
+            summary: env.summary,
+            original_type: env.resource.original_type,
             resource,
             plaintext,
             key_id,
