@@ -99,7 +99,13 @@ fn signed_message_and_verification_views() {
     let case = case();
     let c = client(&case);
     let signed = c
-        .sign_with(Method::Get, "https://api.mch.weixin.qq.com/v3/certificates", b"", 1, "N")
+        .sign_with(
+            Method::Get,
+            "https://api.mch.weixin.qq.com/v3/certificates",
+            b"",
+            1,
+            "N",
+        )
         .unwrap();
     let v = serde_json::to_value(SignedMessageView::from(&signed)).unwrap();
     assert_eq!(v["message"], "GET\n/v3/certificates\n1\nN\n\n");
