@@ -309,6 +309,26 @@ pub fn bill_to_py(py: Python<'_>, e: CoreBillError) -> PyErr {
     to_py(py, e.into())
 }
 
+/// Converts a `merchant.json` error into `KeyConfigError` (`.kind` `config`, `.reason` the
+/// part of its code after the dot).
+pub fn config_to_py(py: Python<'_>, e: &wechatpay_coupons::ConfigError) -> PyErr {
+    let err = KeyConfigError::new_err(e.to_string());
+    let code = e.code();
+    let reason = code.split_once('.').map_or(code, |(_, r)| r);
+    match set_attrs(
+        py,
+        &err,
+        &[
+            ("kind", str_obj(py, "config")),
+            ("error_code", str_obj(py, code)),
+            ("reason", str_obj(py, reason)),
+        ],
+    ) {
+        Ok(()) => err,
+        Err(failed) => failed,
+    }
+}
+
 /// Sets `.reason`: the part of the core's stable code after the dot.
 fn with_reason(py: Python<'_>, err: PyErr, e: &Error) -> PyResult<PyErr> {
     set_attrs(py, &err, &[("reason", str_obj(py, e.reason()))])?;

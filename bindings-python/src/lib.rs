@@ -616,12 +616,51 @@ impl PyClient {
     }
 }
 
+fn pem_text(p: &Option<dynamic::PemSource>) -> Option<String> {
+    p.as_ref()
+        .map(|p| String::from_utf8_lossy(AsRef::<[u8]>::as_ref(p)).into_owned())
+}
+
+/// The `Client(...)` arguments that `merchant.json` at `path` (the file or its directory)
+/// describes, checked by the core (`Client.from_config` passes them on with its overrides).
+#[pyfunction]
+fn _config_options<'py>(py: Python<'py>, path: std::path::PathBuf) -> PyResult<Bound<'py, PyDict>> {
+    let o = py
+        .detach(|| dynamic::options_from_config(&path))
+        .map_err(|e| errors::config_to_py(py, &e))?;
+    let d = PyDict::new(py);
+    d.set_item("mchid", &o.mchid)?;
+    d.set_item("merchant_serial", &o.merchant_serial)?;
+    d.set_item("private_key", pem_text(&o.private_key))?;
+    d.set_item("apiv3_key", pem_text(&o.apiv3_key))?;
+    if let (Some(id), Some(pem)) = (&o.wechatpay_public_key_id, pem_text(&o.wechatpay_public_key)) {
+        d.set_item("wechatpay_public_key_id", id)?;
+        d.set_item("wechatpay_public_key", pem)?;
+    }
+    let certs: Vec<String> = o
+        .platform_certificates()
+        .iter()
+        .map(|c| String::from_utf8_lossy(c.as_ref()).into_owned())
+        .collect();
+    if !certs.is_empty() {
+        d.set_item("platform_certificates", certs)?;
+    }
+    if let Some(base) = &o.base_url {
+        d.set_item("base_url", base)?;
+    }
+    if o.allow_http_notify_url {
+        d.set_item("allow_http_notify_url", true)?;
+    }
+    Ok(d)
+}
+
 /// The native module `wechatpay_coupons._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     errors::register(m)?;
     m.add_class::<PyClient>()?;
+    m.add_function(wrap_pyfunction!(_config_options, m)?)?;
     m.add_class::<Request>()?;
     m.add_class::<Acknowledgement>()?;
     bills::register(m)?;

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::config::ConfigError;
 use crate::error::{ApiError, CryptoError, DecryptError, Error, InputError, KeyError, VerifyError, echo, echo_text};
 
 fn object(v: Value) -> Map<String, Value> {
@@ -237,6 +238,21 @@ impl ApiError {
             "request_id": self.request_id.as_deref().map(echoed),
             "retryable": self.retryable(),
         }))
+    }
+}
+
+impl ConfigError {
+    /// Stable code, `config.<reason>`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Read { .. } => "config.read",
+            ConfigError::Syntax { .. } => "config.syntax",
+            ConfigError::WrongType { .. } => "config.wrong_type",
+            ConfigError::Missing { .. } => "config.missing",
+            ConfigError::Invalid { .. } => "config.invalid",
+            ConfigError::Key { .. } => "config.key",
+            ConfigError::Client { .. } => "config.client",
+        }
     }
 }
 

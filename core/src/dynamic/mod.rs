@@ -19,6 +19,7 @@
 //! Enabled by the cargo feature `dynamic`.
 
 mod catalogue;
+mod config;
 mod dispatch;
 mod operations;
 mod options;
@@ -28,6 +29,7 @@ mod retry;
 pub mod views;
 
 pub use catalogue::{OperationInfo, ParamInfo, ParamLocation, operation, operations};
+pub use config::options_from_config;
 pub use operations::{build, build_image, parse};
 pub use options::{ClientOptions, PemSource, page_mode_by_name, policy_from_value, serial_policy_by_name};
 pub use paging::{Pager, next_page};

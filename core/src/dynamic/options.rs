@@ -124,6 +124,20 @@ impl ClientOptions {
         })
     }
 
+    /// Replaces the platform certificates.
+    pub fn set_platform_certificates(&mut self, certificates: Vec<PemSource>) {
+        self.platform_certificates = Some(OneOrMany::Many(certificates));
+    }
+
+    /// The platform certificates given.
+    pub fn platform_certificates(&self) -> &[PemSource] {
+        match &self.platform_certificates {
+            None => &[],
+            Some(OneOrMany::One(c)) => std::slice::from_ref(c),
+            Some(OneOrMany::Many(v)) => v,
+        }
+    }
+
     /// The serial policy the options name.
     pub fn serial(&self) -> SerialPolicy {
         serial_policy_by_name(self.serial_policy.as_deref())
