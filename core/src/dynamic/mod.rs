@@ -12,7 +12,8 @@
 //!   [`RULE_TYPE`]); [`parse`]: a response → the verified, decoded JSON;
 //! - [`next_page`] and [`Pager`]: pagination with path parameters put back;
 //! - [`retry_advice`]: whether, when and where to retry;
-//! - [`ClientOptions`]: a serde-decodable client configuration with policies by name;
+//! - [`ClientOptions`]: a serde-decodable client configuration with policies by name, and
+//!   [`options_from_config`]: the options a `merchant.json` describes (the core's checked loader);
 //! - [`views`]: serialisable shapes of notifications, certificate updates, signed messages,
 //!   verification results and bill rows.
 //!
@@ -33,5 +34,5 @@ pub use config::options_from_config;
 pub use operations::{build, build_image, parse};
 pub use options::{ClientOptions, PemSource, page_mode_by_name, policy_from_value, serial_policy_by_name};
 pub use paging::{Pager, next_page};
-pub use params::{Decoded, RULE_TYPE, RULE_UNKNOWN_FIELD, TypeMismatch, decode_params, decode_tolerant, value_at};
-pub use retry::{RetryAdvice, retry_advice};
+pub use params::{RULE_TYPE, RULE_UNKNOWN_FIELD, TypeMismatch, decode_params, decode_tolerant, value_at};
+pub use retry::{MAX_ATTEMPTS, RetryAdvice, retry_advice};

@@ -27,16 +27,6 @@ pub struct TypeMismatch {
     pub reason: String,
 }
 
-/// A decoded request and the paths of the fields its model does not know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Decoded<T> {
-    /// The request.
-    pub value: T,
-    /// Paths of unknown fields (ignored by the model).
-    pub unknown: Vec<String>,
-}
-
 /// Decodes `value` into `T` as tolerantly as the models are (numeric strings for integers,
 /// single values for lists, nulls for absent values); unknown fields are collected, not refused.
 /// The unknown fields are returned in both cases.
