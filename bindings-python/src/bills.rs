@@ -6,12 +6,13 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use wechatpay_coupons::dynamic::views;
 use wechatpay_coupons::favor::bills::{
-    BillDigest as CoreDigest, BillDownload, BillKind, BillParser as CoreParser, BillSummary, FlowColumns, RefundFlow,
-    RefundFlowRow, UseFlow, UseFlowRow, VerifiedBill as CoreVerified,
+    BillDigest as CoreDigest, BillDownload, BillParser as CoreParser, BillSummary, RefundFlow, RefundFlowRow, UseFlow,
+    UseFlowRow, VerifiedBill as CoreVerified,
 };
 
-use crate::convert::{extract_body, py_to_json};
+use crate::convert::{extract_body, py_to_json, to_py_via_json};
 use crate::errors::{bill_to_py, invalid};
 
 /// Reads a `{url, hash_type, hash_value}` dict (the decoded use_flow / refund_flow response).
@@ -115,75 +116,21 @@ pub struct BillParser {
     inner: Mutex<Option<AnyParser>>,
 }
 
-fn columns<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, c: &FlowColumns<'_>) -> PyResult<()> {
-    d.set_item("stock_id", c.stock_id.as_ref())?;
-    d.set_item("coupon_id", c.coupon_id.as_ref())?;
-    d.set_item("discount_type", c.discount_type.as_deref())?;
-    d.set_item("discount_amount", c.discount_amount)?;
-    d.set_item("order_amount", c.order_amount)?;
-    d.set_item("trade_type", c.trade_type.as_deref())?;
-    d.set_item("transaction_id", c.transaction_id.as_deref())?;
-    d.set_item("consume_time", c.consume_time.as_deref())?;
-    d.set_item("consume_time_rfc3339", c.consume_time_rfc3339())?;
-    d.set_item("consume_mchid", c.consume_mchid.as_deref())?;
-    d.set_item("device_info", c.device_info.as_deref())?;
-    d.set_item("bank_serial_no", c.bank_serial_no.as_deref())?;
-    d.set_item("goods_detail", c.goods_detail.as_deref())?;
-    d.set_item("is_combine_order", c.is_combine_order.as_deref())?;
-    d.set_item("combine_transaction_id", c.combine_transaction_id.as_deref())?;
-    d.set_item("combine_discount_amount", c.combine_discount_amount)?;
-    d.set_item("combine_order_amount", c.combine_order_amount)?;
-    let _ = py;
-    Ok(())
-}
-
-fn extra_dict<'py, K: AsRef<str>, V: AsRef<str>>(
-    py: Python<'py>,
-    extra: impl Iterator<Item = (K, V)>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for (k, v) in extra {
-        d.set_item(k.as_ref(), v.as_ref())?;
-    }
-    Ok(d)
+/// A value as a Python dict, through the core's serialisable view of it.
+fn view_dict<'py, T: serde::Serialize>(py: Python<'py>, view: &T) -> PyResult<Bound<'py, PyDict>> {
+    Ok(to_py_via_json(py, view, "bill row")?.cast_into::<PyDict>()?)
 }
 
 fn use_row<'py>(py: Python<'py>, r: &UseFlowRow<'_>) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("line", r.line)?;
-    columns(py, &d, &r.columns)?;
-    d.set_item("extra", extra_dict(py, r.extra.iter())?)?;
-    Ok(d)
+    view_dict(py, &views::UseFlowRowView::from(r))
 }
 
 fn refund_row<'py>(py: Python<'py>, r: &RefundFlowRow<'_>) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("line", r.line)?;
-    columns(py, &d, &r.columns)?;
-    d.set_item("refund_id", r.refund_id.as_deref())?;
-    d.set_item("refund_time", r.refund_time.as_deref())?;
-    d.set_item("refund_amount", r.refund_amount)?;
-    d.set_item("extra", extra_dict(py, r.extra.iter())?)?;
-    Ok(d)
+    view_dict(py, &views::RefundFlowRowView::from(r))
 }
 
 fn summary<'py>(py: Python<'py>, s: &BillSummary) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item(
-        "kind",
-        match s.kind {
-            BillKind::UseFlow => "use_flow",
-            BillKind::RefundFlow => "refund_flow",
-        },
-    )?;
-    d.set_item("header", s.header.clone())?;
-    d.set_item("rows", s.rows)?;
-    d.set_item("declared_count", s.declared_count)?;
-    d.set_item("trailer", extra_dict(py, s.trailer.iter())?)?;
-    d.set_item("bytes", s.bytes)?;
-    let warnings: Vec<String> = s.warnings.iter().map(ToString::to_string).collect();
-    d.set_item("warnings", warnings)?;
-    Ok(d)
+    view_dict(py, &views::BillSummaryView::from(s))
 }
 
 /// Collects rows converted to dicts; the first conversion error is kept.

@@ -13,7 +13,9 @@
 //! └── SignerError          (the custom signer failed; the Python exception is the __cause__)
 //! ```
 //!
-//! Every exception also has `.kind`, the core's language-independent error class. Messages
+//! Every exception also has `.kind`, the core's language-independent error class, and
+//! `.error_code`, the core's stable code (`<kind>.<reason>`, e.g. `verify.timestamp_skew`);
+//! `.reason` is the part after the dot. Nothing here lists variants: the mapping is mechanical. Messages
 //! come from the core and never contain key material or decrypted plaintext.
 
 use std::cell::RefCell;
@@ -22,7 +24,7 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use pyo3::{PyErr, create_exception};
-use wechatpay_coupons::error::{DecryptError as CoreDecrypt, Error, InputError, KeyError, VerifyError};
+use wechatpay_coupons::error::Error;
 use wechatpay_coupons::favor::bills::BillError as CoreBillError;
 use wechatpay_coupons::favor::ops::FavorErrorKind;
 use wechatpay_coupons::favor::validation::{Severity, Violation};
@@ -124,6 +126,22 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DecodeError", py.get_type::<DecodeError>())?;
     m.add("BillError", py.get_type::<BillError>())?;
     m.add("SignerError", py.get_type::<SignerError>())?;
+    // Each class's default `.kind` (the core's error kind), so that an exception raised by
+    // hand (`DecryptError("x")`) still maps, e.g. in `Acknowledgement.for_error`.
+    for (class, kind) in [
+        (py.get_type::<WechatPayError>(), "error"),
+        (py.get_type::<ValidationError>(), "validation"),
+        (py.get_type::<KeyConfigError>(), "key"),
+        (py.get_type::<SignatureError>(), "verify"),
+        (py.get_type::<ProbeSignatureError>(), "probe"),
+        (py.get_type::<DecryptError>(), "decrypt"),
+        (py.get_type::<ApiError>(), "api"),
+        (py.get_type::<DecodeError>(), "decode"),
+        (py.get_type::<BillError>(), "bill"),
+        (py.get_type::<SignerError>(), "signer"),
+    ] {
+        class.setattr("kind", kind)?;
+    }
     Ok(())
 }
 
@@ -165,7 +183,11 @@ pub fn invalid(py: Python<'_>, field: &str, rule: &str, message: String) -> PyEr
         set_attrs(
             py,
             &err,
-            &[("violations", l.into_any()), ("kind", str_obj(py, "validation"))],
+            &[
+                ("violations", l.into_any()),
+                ("kind", str_obj(py, "validation")),
+                ("error_code", str_obj(py, "validation.violations")),
+            ],
         )
     }) {
         return e;
@@ -192,72 +214,6 @@ fn set_attrs(py: Python<'_>, err: &PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) ->
     Ok(())
 }
 
-fn verify_reason(e: &VerifyError) -> &'static str {
-    match e {
-        VerifyError::MissingHeader { .. } => "missing_header",
-        VerifyError::MalformedHeader { .. } => "malformed_header",
-        VerifyError::Probe => "probe",
-        VerifyError::TimestampSkew { .. } => "timestamp_skew",
-        VerifyError::UnknownSerial { .. } => "unknown_serial",
-        VerifyError::CertificateNotValid { .. } => "certificate_not_valid",
-        VerifyError::BadSignature { .. } => "bad_signature",
-        VerifyError::UnsupportedSignatureType { .. } => "unsupported_signature_type",
-    }
-}
-
-fn key_reason(e: &KeyError) -> &'static str {
-    match e {
-        KeyError::NotPem { .. } => "not_pem",
-        KeyError::WrongPemKind { .. } => "wrong_pem_kind",
-        KeyError::EncryptedPrivateKey { .. } => "encrypted_private_key",
-        KeyError::NotRsa { .. } => "not_rsa",
-        KeyError::KeyTooSmall { .. } => "key_too_small",
-        KeyError::Malformed { .. } => "malformed",
-        KeyError::ApiV3KeyLength { .. } => "apiv3_key_length",
-        KeyError::InvalidPublicKeyId { .. } => "invalid_public_key_id",
-        KeyError::InvalidSerial { .. } => "invalid_serial",
-        KeyError::Missing { .. } => "missing",
-    }
-}
-
-fn decrypt_reason(e: &CoreDecrypt) -> &'static str {
-    match e {
-        CoreDecrypt::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
-        CoreDecrypt::InvalidNonce { .. } => "invalid_nonce",
-        CoreDecrypt::InvalidBase64 { .. } => "invalid_base64",
-        CoreDecrypt::AuthenticationFailed => "authentication_failed",
-        CoreDecrypt::OaepFailed => "oaep_failed",
-        CoreDecrypt::NotUtf8 { .. } => "not_utf8",
-    }
-}
-
-/// The snake_case name of a [`FavorErrorKind`].
-pub fn favor_kind_name(k: FavorErrorKind) -> &'static str {
-    match k {
-        FavorErrorKind::BudgetExhausted => "budget_exhausted",
-        FavorErrorKind::UserLimitReached => "user_limit_reached",
-        FavorErrorKind::UserAccountAbnormal => "user_account_abnormal",
-        FavorErrorKind::StockNotRunning => "stock_not_running",
-        FavorErrorKind::NotAuthorized => "not_authorized",
-        FavorErrorKind::RuleLimit => "rule_limit",
-        FavorErrorKind::NotFound => "not_found",
-        FavorErrorKind::AppidMchidMismatch => "appid_mchid_mismatch",
-        FavorErrorKind::InvalidRequest => "invalid_request",
-        FavorErrorKind::SignatureRejected => "signature_rejected",
-        FavorErrorKind::RateLimited => "rate_limited",
-        FavorErrorKind::ServerError => "server_error",
-        FavorErrorKind::Other => "other",
-    }
-}
-
-fn input_field(e: &InputError) -> (&str, &'static str) {
-    match e {
-        InputError::Invalid { field, .. } => (field.as_str(), "invalid_input"),
-        InputError::UnsupportedImage { .. } => ("file", "image_type"),
-        InputError::ImageTooLarge { .. } => ("file", "image_size"),
-    }
-}
-
 /// Converts a core error into the matching Python exception (with its attributes).
 pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
     match build(py, &e) {
@@ -270,15 +226,15 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let msg = e.to_string();
     let kind = str_obj(py, e.kind());
     let err = match e {
-        Error::Key(k) => {
-            let err = KeyConfigError::new_err(msg);
-            set_attrs(py, &err, &[("reason", str_obj(py, key_reason(k)))])?;
-            err
-        }
+        Error::Key(_) => with_reason(py, KeyConfigError::new_err(msg), e)?,
         Error::Input(i) => {
-            let (field, rule) = input_field(i);
-            let err = invalid(py, field, rule, i.to_string());
-            set_attrs(py, &err, &[("kind", str_obj(py, "input"))])?;
+            // Bad arguments surface as a one-violation ValidationError whose rule is the reason.
+            let err = invalid(py, i.field(), e.reason(), i.to_string());
+            set_attrs(
+                py,
+                &err,
+                &[("kind", str_obj(py, "input")), ("error_code", str_obj(py, e.code()))],
+            )?;
             return Ok(err);
         }
         Error::Validation(v) => {
@@ -301,20 +257,10 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
             }
             err
         }
-        Error::Verify(v) => {
-            let err = if matches!(v, VerifyError::Probe) {
-                ProbeSignatureError::new_err(msg)
-            } else {
-                SignatureError::new_err(msg)
-            };
-            set_attrs(py, &err, &[("reason", str_obj(py, verify_reason(v)))])?;
-            err
-        }
-        Error::Decrypt(d) => {
-            let err = DecryptError::new_err(msg);
-            set_attrs(py, &err, &[("reason", str_obj(py, decrypt_reason(d)))])?;
-            err
-        }
+        Error::Verify(_) if e.kind() == "probe" => with_reason(py, ProbeSignatureError::new_err(msg), e)?,
+        Error::Verify(_) => with_reason(py, SignatureError::new_err(msg), e)?,
+        Error::Decrypt(_) => with_reason(py, DecryptError::new_err(msg), e)?,
+        Error::Bill(_) => with_reason(py, BillError::new_err(msg), e)?,
         Error::Api(a) => {
             let err = ApiError::new_err(msg);
             let detail = match &a.detail {
@@ -334,7 +280,7 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
                         "retryable",
                         pyo3::types::PyBool::new(py, a.retryable()).to_owned().into_any(),
                     ),
-                    ("error_kind", str_obj(py, favor_kind_name(FavorErrorKind::of(a)))),
+                    ("error_kind", str_obj(py, FavorErrorKind::of(a).name())),
                     ("body", PyBytes::new(py, &a.body).into_any()),
                 ],
             )?;
@@ -352,39 +298,41 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
             )?;
             err
         }
-        Error::Crypto(_) => WechatPayError::new_err(msg),
+        _ => WechatPayError::new_err(msg),
     };
-    set_attrs(py, &err, &[("kind", kind)])?;
+    set_attrs(py, &err, &[("kind", kind), ("error_code", str_obj(py, e.code()))])?;
     Ok(err)
 }
 
-/// Converts a bill error into `BillError` with `.reason`.
+/// Converts a bill error into `BillError` with `.reason` (through the core's [`Error::Bill`]).
 pub fn bill_to_py(py: Python<'_>, e: CoreBillError) -> PyErr {
-    let reason = match &e {
-        CoreBillError::UnsupportedHashType { .. } => "unsupported_hash_type",
-        CoreBillError::InvalidHashValue { .. } => "invalid_hash_value",
-        CoreBillError::HashMismatch { .. } => "hash_mismatch",
-        CoreBillError::NotTheVerifiedBytes { .. } => "not_the_verified_bytes",
-        CoreBillError::RecordTooLong { .. } => "record_too_long",
-        CoreBillError::UnterminatedQuote { .. } => "unterminated_quote",
-        CoreBillError::BareCarriageReturn { .. } => "bare_carriage_return",
-        CoreBillError::MissingColumn { .. } => "missing_column",
-        CoreBillError::DuplicateColumn { .. } => "duplicate_column",
-        CoreBillError::CellCount { .. } => "cell_count",
-        CoreBillError::InvalidCell { .. } => "invalid_cell",
-        CoreBillError::CountMismatch { .. } => "count_mismatch",
-        CoreBillError::UnexpectedRecord { .. } => "unexpected_record",
-        _ => "other",
-    };
-    let err = BillError::new_err(e.to_string());
+    to_py(py, e.into())
+}
+
+/// Converts a `merchant.json` error into `KeyConfigError` (`.kind` `config`, `.reason` the
+/// part of its code after the dot).
+pub fn config_to_py(py: Python<'_>, e: &wechatpay_coupons::ConfigError) -> PyErr {
+    let err = KeyConfigError::new_err(e.to_string());
+    let code = e.code();
+    let reason = code.split_once('.').map_or(code, |(_, r)| r);
     match set_attrs(
         py,
         &err,
-        &[("reason", str_obj(py, reason)), ("kind", str_obj(py, "bill"))],
+        &[
+            ("kind", str_obj(py, "config")),
+            ("error_code", str_obj(py, code)),
+            ("reason", str_obj(py, reason)),
+        ],
     ) {
         Ok(()) => err,
         Err(failed) => failed,
     }
+}
+
+/// Sets `.reason`: the part of the core's stable code after the dot.
+fn with_reason(py: Python<'_>, err: PyErr, e: &Error) -> PyResult<PyErr> {
+    set_attrs(py, &err, &[("reason", str_obj(py, e.reason()))])?;
+    Ok(err)
 }
 
 /// Extension: `core_result.py_err(py)?`.

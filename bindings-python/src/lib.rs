@@ -1,8 +1,9 @@
 //! Python binding of the `wechatpay-coupons` sans-IO core (`import wechatpay_coupons`).
 //!
 //! The binding is thin: [`convert`] turns Python values into the core's types and back,
-//! [`errors`] maps every core error onto one exception class, [`ops`] binds the coupon endpoints
-//! generically over the core's operation table. The GIL is released around RSA work (signing,
+//! [`errors`] maps every core error onto one exception class (mechanically, from the core's
+//! stable codes), and every coupon operation goes through the core's binding-facing layer
+//! ([`wechatpay_coupons::dynamic`]: build, parse and paginate by name, views of results). The GIL is released around RSA work (signing,
 //! verification, OAEP) so a thread pool signs on every core; a Python custom signer is called
 //! with the GIL re-acquired. No code path here panics: every fallible call returns a `PyErr`.
 
@@ -12,17 +13,15 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use wechatpay_coupons::clock::{FixedClock, FixedNonce};
+use wechatpay_coupons::dynamic::{self, views};
 use wechatpay_coupons::error::SignerError as CoreSignerError;
-use wechatpay_coupons::favor::events::CouponEvent;
-use wechatpay_coupons::favor::ops::PageMode;
 use wechatpay_coupons::favor::validation::ValidationPolicy;
 use wechatpay_coupons::keys::wechatpay_public_key;
-use wechatpay_coupons::{Client as CoreClient, HttpResponse, Method, PlatformCertificate, SerialPolicy, Signer};
+use wechatpay_coupons::{Client as CoreClient, HttpResponse, Method, PlatformCertificate, Signer};
 
 pub mod bills;
 pub mod convert;
 pub mod errors;
-pub mod ops;
 pub mod plugin;
 pub mod policy;
 pub mod request;
@@ -176,11 +175,7 @@ impl PyClient {
                 }
             }
         };
-        let serial_policy = match serial_policy.as_deref() {
-            None | Some("auto") => SerialPolicy::Auto,
-            Some("omit") => SerialPolicy::Omit,
-            Some(s) => SerialPolicy::Fixed(s.to_owned()),
-        };
+        let serial_policy = dynamic::serial_policy_by_name(serial_policy.as_deref());
         let policy = policy_from(py, validation)?;
         let clock = now.map(|t| Arc::new(FixedClock::new(t)));
         let custom_signer = signer.is_some();
@@ -446,13 +441,16 @@ impl PyClient {
             Some(v) if !v.is_none() => policy_from(py, Some(v))?,
             _ => self.policy.clone(),
         };
-        let visitor = ops::Build {
-            py,
-            client: &self.inner,
-            params: value,
-            policy: &policy,
-        };
-        ops::dispatch(name, visitor).unwrap_or_else(|| Err(unknown_op(py, name)))
+        let client = self.inner.clone();
+        let op = name.to_owned();
+        let built = py
+            .detach(move || dynamic::build(&client, &op, value, &policy))
+            .py_err(py)?;
+        let warnings = PyList::empty(py);
+        for w in &built.warnings {
+            warnings.append(errors::violation_dict(py, w)?)?;
+        }
+        Request::from_core(py, built.request, Some(name), warnings.unbind())
     }
 
     /// Verifies and decodes the response of coupon operation `name` into a plain dict.
@@ -465,15 +463,9 @@ impl PyClient {
         body: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let resp = response(py, status, headers, body)?;
-        if name == "upload_image" {
-            return ops::parse_image_upload(py, &self.inner, &resp);
-        }
-        let visitor = ops::Parse {
-            py,
-            client: &self.inner,
-            response: resp,
-        };
-        ops::dispatch(name, visitor).unwrap_or_else(|| Err(unknown_op(py, name)))
+        let client = &*self.inner;
+        let value = py.detach(|| dynamic::parse(client, name, &resp)).py_err(py)?;
+        to_py_via_json(py, &value, "response")
     }
 
     /// The next page's request fields for paged operation `name`, or `None` after the last page.
@@ -486,36 +478,19 @@ impl PyClient {
         previous: &Bound<'_, PyAny>,
         mode: Option<&str>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let mode = match mode {
-            None => None,
-            Some("page_index") => Some(PageMode::PageIndex),
-            Some("item_offset") => Some(PageMode::ItemOffset),
-            Some(other) => {
-                return Err(invalid(
-                    py,
-                    "mode",
-                    "invalid_input",
-                    format!("\"page_index\" or \"item_offset\", got {other:?}"),
-                ));
-            }
-        };
-        let visitor = ops::NextPage {
-            py,
-            params: py_to_json(params, "")?,
-            previous: py_to_json(previous, "")?,
-            mode,
-        };
-        ops::dispatch_paged(name, visitor).unwrap_or_else(|| Err(unknown_op(py, name)))
+        let mode = mode.map(dynamic::page_mode_by_name).transpose().py_err(py)?;
+        let next = dynamic::next_page(name, py_to_json(params, "")?, py_to_json(previous, "")?, mode).py_err(py)?;
+        next.map(|v| to_py_via_json(py, &v, "next page")).transpose()
     }
 
     /// The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB).
     fn image_upload_request(&self, py: Python<'_>, filename: String, data: &Bound<'_, PyAny>) -> PyResult<Request> {
         let bytes = extract_body(data)?;
         let client = self.inner.clone();
-        let r = py
-            .detach(move || client.favor().image_upload_request(&filename, &bytes))
+        let built = py
+            .detach(move || dynamic::build_image(&client, &filename, &bytes))
             .py_err(py)?;
-        Request::from_core(py, r, Some("upload_image"), PyList::empty(py).unbind())
+        Request::from_core(py, built.request, Some("upload_image"), PyList::empty(py).unbind())
     }
 
     /// Reads a notification's envelope (`id`, `event_type`, …) without verifying or decrypting.
@@ -537,31 +512,27 @@ impl PyClient {
         let headers = extract_headers(headers)?;
         let body = body_ref(body)?;
         let client = &*self.inner;
-        let n = py.detach(|| client.parse_notification(&headers, &body)).py_err(py)?;
-        let key_id = n.key_id.clone();
-        let request_id = n.request_id.clone();
-        let plaintext = PyString::new(py, &n.plaintext);
-        let event = CouponEvent::from_notification(n).py_err(py)?;
-        let env = event.envelope();
+        let view = py
+            .detach(|| {
+                client
+                    .parse_notification(&headers, &body)
+                    .and_then(views::NotificationView::new)
+            })
+            .py_err(py)?;
         let d = PyDict::new(py);
-        d.set_item(intern!(py, "id"), &env.id)?;
-        d.set_item(intern!(py, "create_time"), &env.create_time)?;
-        d.set_item(intern!(py, "event_type"), &env.event_type)?;
-        d.set_item(intern!(py, "resource_type"), &env.resource_type)?;
-        d.set_item(intern!(py, "summary"), &env.summary)?;
-        d.set_item(intern!(py, "original_type"), &env.resource.original_type)?;
-        let resource = match &event {
-            CouponEvent::CouponUse { event, .. } => to_py_via_json(py, event, "COUPON.USE event")?,
-            CouponEvent::Other { plaintext, .. } => match json_bytes_to_py(py, plaintext.as_bytes()) {
-                Ok(v) => v,
-                Err(JsonToPyError::Py(e)) => return Err(e),
-                Err(JsonToPyError::Json(_)) => py.None().into_bound(py),
-            },
-        };
-        d.set_item(intern!(py, "resource"), resource)?;
-        d.set_item(intern!(py, "plaintext"), plaintext)?;
-        d.set_item(intern!(py, "key_id"), key_id)?;
-        d.set_item(intern!(py, "request_id"), request_id)?;
+        d.set_item(intern!(py, "id"), &view.id)?;
+        d.set_item(intern!(py, "create_time"), &view.create_time)?;
+        d.set_item(intern!(py, "event_type"), &view.event_type)?;
+        d.set_item(intern!(py, "resource_type"), &view.resource_type)?;
+        d.set_item(intern!(py, "summary"), &view.summary)?;
+        d.set_item(intern!(py, "original_type"), &view.original_type)?;
+        d.set_item(
+            intern!(py, "resource"),
+            to_py_via_json(py, &view.resource, "notification resource")?,
+        )?;
+        d.set_item(intern!(py, "plaintext"), &view.plaintext)?;
+        d.set_item(intern!(py, "key_id"), &view.key_id)?;
+        d.set_item(intern!(py, "request_id"), &view.request_id)?;
         Ok(d)
     }
 
@@ -630,23 +601,9 @@ impl PyClient {
         let u = py
             .detach(move || client.apply_certificates_response(&resp))
             .py_err(py)?;
-        let d = PyDict::new(py);
-        d.set_item("added", u.added)?;
-        d.set_item("expired", u.expired)?;
-        d.set_item("verified_by", u.verified_by)?;
-        d.set_item("trust_on_first_use", u.trust_on_first_use)?;
-        d.set_item("refresh_at", u.refresh_at)?;
-        let certs = PyList::empty(py);
-        for c in &u.certificates {
-            let cd = PyDict::new(py);
-            cd.set_item("serial", &c.serial)?;
-            cd.set_item("not_before", c.not_before)?;
-            cd.set_item("not_after", c.not_after)?;
-            cd.set_item("pem", &c.pem)?;
-            certs.append(cd)?;
-        }
-        d.set_item("certificates", certs)?;
-        Ok(d)
+        let view = views::CertificateUpdateView::from(&u);
+        let d = to_py_via_json(py, &view, "certificate update")?;
+        Ok(d.cast_into::<PyDict>()?)
     }
 
     /// The signed `GET` of a bill download (`{url, hash_type, hash_value}` from use_flow /
@@ -659,13 +616,42 @@ impl PyClient {
     }
 }
 
-fn unknown_op(py: Python<'_>, name: &str) -> PyErr {
-    invalid(
-        py,
-        "operation",
-        "invalid_input",
-        format!("no coupon operation named {name:?}"),
-    )
+fn pem_text(p: &Option<dynamic::PemSource>) -> Option<String> {
+    p.as_ref()
+        .map(|p| String::from_utf8_lossy(AsRef::<[u8]>::as_ref(p)).into_owned())
+}
+
+/// The `Client(...)` arguments that `merchant.json` at `path` (the file or its directory)
+/// describes, checked by the core (`Client.from_config` passes them on with its overrides).
+#[pyfunction]
+fn _config_options<'py>(py: Python<'py>, path: std::path::PathBuf) -> PyResult<Bound<'py, PyDict>> {
+    let o = py
+        .detach(|| dynamic::options_from_config(&path))
+        .map_err(|e| errors::config_to_py(py, &e))?;
+    let d = PyDict::new(py);
+    d.set_item("mchid", &o.mchid)?;
+    d.set_item("merchant_serial", &o.merchant_serial)?;
+    d.set_item("private_key", pem_text(&o.private_key))?;
+    d.set_item("apiv3_key", pem_text(&o.apiv3_key))?;
+    if let (Some(id), Some(pem)) = (&o.wechatpay_public_key_id, pem_text(&o.wechatpay_public_key)) {
+        d.set_item("wechatpay_public_key_id", id)?;
+        d.set_item("wechatpay_public_key", pem)?;
+    }
+    let certs: Vec<String> = o
+        .platform_certificates()
+        .iter()
+        .map(|c| String::from_utf8_lossy(c.as_ref()).into_owned())
+        .collect();
+    if !certs.is_empty() {
+        d.set_item("platform_certificates", certs)?;
+    }
+    if let Some(base) = &o.base_url {
+        d.set_item("base_url", base)?;
+    }
+    if o.allow_http_notify_url {
+        d.set_item("allow_http_notify_url", true)?;
+    }
+    Ok(d)
 }
 
 /// The native module `wechatpay_coupons._native`.
@@ -674,11 +660,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     errors::register(m)?;
     m.add_class::<PyClient>()?;
+    m.add_function(wrap_pyfunction!(_config_options, m)?)?;
     m.add_class::<Request>()?;
     m.add_class::<Acknowledgement>()?;
     bills::register(m)?;
     plugin::register(m)?;
-    m.add("OPERATIONS", ops::operations_table(py)?)?;
+    m.add("OPERATIONS", to_py_via_json(py, &dynamic::operations(), "operations")?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("PRIMARY_BASE_URL", wechatpay_coupons::PRIMARY_BASE_URL)?;
     m.add("BACKUP_BASE_URL", wechatpay_coupons::BACKUP_BASE_URL)?;

@@ -6,7 +6,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use wechatpay_coupons::notify::Acknowledgement as CoreAck;
 use wechatpay_coupons::{Headers, HttpRequest, Method};
 
-use crate::errors::{ApiError, DecodeError, DecryptError, SignatureError, invalid};
+use crate::errors::invalid;
 
 /// A signed request: send exactly this method, URL, headers and body with any HTTP client.
 #[pyclass(frozen, module = "wechatpay_coupons._native")]
@@ -213,17 +213,14 @@ impl Acknowledgement {
     #[staticmethod]
     #[pyo3(signature = (error=None))]
     fn for_error(error: Option<&Bound<'_, PyAny>>) -> Self {
-        match error {
-            None => CoreAck::success().into(),
-            Some(e) if e.is_instance_of::<SignatureError>() => {
-                CoreAck::failure(401, "signature verification failed").into()
-            }
-            Some(e) if e.is_instance_of::<DecryptError>() || e.is_instance_of::<DecodeError>() => {
-                CoreAck::failure(400, "could not decrypt or decode the notification").into()
-            }
-            Some(e) if e.is_instance_of::<ApiError>() => CoreAck::failure(500, "notification not processed").into(),
-            Some(_) => CoreAck::failure(500, "notification not processed").into(),
-        }
+        // The core decides from the error's kind (every exception of the package carries `.kind`).
+        let kind = error.map(|e| {
+            e.getattr("kind")
+                .ok()
+                .and_then(|k| k.extract::<String>().ok())
+                .unwrap_or_default()
+        });
+        CoreAck::for_kind(kind.as_deref()).into()
     }
 
     /// The body bytes.

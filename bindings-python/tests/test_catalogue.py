@@ -130,6 +130,7 @@ def test_catalogue_case(raw: Dict[str, Any]) -> None:
     msg = str(err)
     shown = msg[:300]
     assert getattr(err, "kind", None) == exp["kind"], f"kind {getattr(err, 'kind', None)!r}: {shown}"
+    assert getattr(err, "error_code", None) == exp["code"], f"code {getattr(err, 'error_code', None)!r}: {shown}"
     for want in exp["contains"]:
         assert want in msg, f"message lacks {want!r}: {shown}"
     for bad in exp.get("excludes", []):

@@ -163,3 +163,15 @@ def test_from_keys_bytes(keys: Dict[str, Any]) -> None:
     c = wc.Client(keys["mchid"], keys["merchant_serial"], key_text("merchant_key_pkcs1.pem").encode(), keys["apiv3_key"].encode())
     assert c.mchid == keys["mchid"]
     _ = base64, threading, keys_json
+
+
+def test_from_config_errors_come_from_the_core(tmp_path: Any) -> None:
+    with pytest.raises(wc.KeyConfigError) as info:
+        wc.Client.from_config(tmp_path)
+    assert info.value.kind == "config"
+    assert info.value.error_code == "config.read" and info.value.reason == "read"
+    (tmp_path / "merchant.json").write_text('{"mchid": "1900000001"}', encoding="utf-8")
+    with pytest.raises(wc.KeyConfigError) as info:
+        wc.Client.from_config(tmp_path / "merchant.json")
+    assert info.value.error_code == "config.missing"
+    assert "merchant_serial" in str(info.value)

@@ -57,6 +57,7 @@ fn echo_list(values: &[String]) -> String {
 
 /// Failure inside a cryptographic primitive.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CryptoError {
     /// The crypto library rejected a key (its reason is given).
     #[error("the crypto library rejected the key: {}", echo_text(.0))]
@@ -77,6 +78,7 @@ pub enum CryptoError {
 
 /// Problems with keys, certificates and other configuration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// The text is not PEM.
     #[error("{what}: not a PEM document ({})", echo_text(reason))]
@@ -161,6 +163,7 @@ pub enum KeyError {
 
 /// Invalid arguments given to the core (before anything is signed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InputError {
     /// A field has an invalid value.
     #[error("{}: {}", echo(field), echo_text(expected))]
@@ -194,6 +197,7 @@ pub enum InputError {
 
 /// Why a signed response or notification was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// A required header is absent (a 2xx without signature headers counts as forged).
     #[error(
@@ -275,6 +279,7 @@ pub enum VerifyError {
 
 /// Why an encrypted payload could not be decrypted. Never says more than needed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecryptError {
     /// `algorithm` other than `AEAD_AES_256_GCM`.
     #[error(
@@ -454,8 +459,24 @@ impl fmt::Debug for DecodeError {
 #[error("the request signer failed: {}", echo_text(.0))]
 pub struct SignerError(pub String);
 
+/// A downloaded bill file failed its integrity check or could not be parsed.
+///
+/// The typed cause lives with the bill parser of each API; this is its language-independent
+/// form: a stable [`code`](Self::code), the message and the cause's fields as data.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct BillFileError {
+    /// Stable code such as `bill.hash_mismatch`.
+    pub code: &'static str,
+    /// The cause's message (names the line, column or header at fault).
+    pub message: String,
+    /// The cause's fields (line numbers, column names, lengths); never file contents.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Every error the core returns.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Keys, certificates or configuration.
     #[error(transparent)]
@@ -484,6 +505,15 @@ pub enum Error {
     /// A crypto primitive failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// A bill file failed its integrity check or could not be parsed.
+    #[error(transparent)]
+    Bill(Box<BillFileError>),
+}
+
+impl From<BillFileError> for Error {
+    fn from(e: BillFileError) -> Self {
+        Error::Bill(Box::new(e))
+    }
 }
 
 impl From<ApiError> for Error {
@@ -518,6 +548,7 @@ impl Error {
             Error::Api(_) => "api",
             Error::Decode(_) => "decode",
             Error::Crypto(_) => "crypto",
+            Error::Bill(_) => "bill",
         }
     }
 

@@ -25,8 +25,11 @@ pub mod certificates;
 pub mod cipher;
 pub mod client;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod crypto;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod error;
 pub mod favor;
 pub mod http;
@@ -45,7 +48,8 @@ pub use clock::{Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, SystemC
 pub use config::{ConfigError, ConfigTrust, MerchantConfig};
 pub use crypto::{BuiltinCrypto, CryptoProvider};
 pub use error::{
-    ApiError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError, VerifyError,
+    ApiError, BillFileError, CryptoError, DecodeError, DecryptError, Error, InputError, KeyError, Result, SignerError,
+    VerifyError,
 };
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
 pub use keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey};

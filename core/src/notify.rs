@@ -134,13 +134,24 @@ impl Acknowledgement {
     /// The answer for a processing result: verification or decryption failures (including
     /// probes) get 401/400 so WeChat Pay delivers again; other errors 500.
     pub fn for_result<T>(result: &Result<T, Error>) -> Self {
-        match result {
-            Ok(_) => Self::success(),
-            Err(Error::Verify(_)) => Self::failure(401, "signature verification failed"),
-            Err(Error::Decrypt(_) | Error::Decode(_)) => {
-                Self::failure(400, "could not decrypt or decode the notification")
-            }
-            Err(_) => Self::failure(500, "notification not processed"),
+        Self::for_error(result.as_ref().err())
+    }
+
+    /// The answer for an outcome: no error → success; a verification failure (probe included)
+    /// → 401; a decryption or decoding failure → 400; any other error → 500.
+    pub fn for_error(error: Option<&Error>) -> Self {
+        Self::for_kind(error.map(Error::kind))
+    }
+
+    /// [`for_error`](Self::for_error) from an error's [`kind`](Error::kind) alone, for bindings
+    /// whose exceptions carry the kind: `None` → success, `verify`/`probe` → 401,
+    /// `decrypt`/`decode` → 400, any other kind (or one unknown to this version) → 500.
+    pub fn for_kind(kind: Option<&str>) -> Self {
+        match kind {
+            None => Self::success(),
+            Some("verify" | "probe") => Self::failure(401, "signature verification failed"),
+            Some("decrypt" | "decode") => Self::failure(400, "could not decrypt or decode the notification"),
+            Some(_) => Self::failure(500, "notification not processed"),
         }
     }
 }

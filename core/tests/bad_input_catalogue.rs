@@ -1,5 +1,5 @@
 //! Runs the shared bad-input catalogue (`tests/bad-inputs/catalogue.json`) through the Rust API:
-//! every case must fail with its error kind, name what its message must name, and leak no secret.
+//! every case must fail with its error kind and stable code, name what its message must name, and leak no secret.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -209,6 +209,14 @@ fn every_catalogue_case_fails_as_described() {
         let mut problems = Vec::new();
         if err.kind() != exp["kind"].as_str().unwrap() {
             problems.push(format!("kind {} (expected {})", err.kind(), exp["kind"]));
+        }
+        // The stable code, and the error's fields carry no secret either.
+        if err.code() != exp["code"].as_str().unwrap_or("<no code in the catalogue>") {
+            problems.push(format!("code {} (expected {})", err.code(), exp["code"]));
+        }
+        let fields = serde_json::to_string(&err.fields()).unwrap();
+        if secrets.iter().any(|s| fields.contains(s.as_str())) {
+            problems.push("fields contain a secret".into());
         }
         for want in exp["contains"].as_array().unwrap() {
             if !msg.contains(want.as_str().unwrap()) {

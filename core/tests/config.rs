@@ -389,3 +389,32 @@ fn key_file_errors_name_the_file_and_field_and_never_show_the_key() {
     );
     assert!(!format!("{e} {e:?}").contains(&body[..20]), "{e}");
 }
+
+/// The binding layer's `from_config`: the options the file describes, checked by the same
+/// loader, with the loopback rule; a bad file is the same `ConfigError`, with a stable code.
+#[cfg(feature = "dynamic")]
+#[test]
+fn binding_options_from_config() {
+    use wechatpay_coupons::dynamic::options_from_config;
+    let d = Dir::new("options", json!({}));
+    let o = options_from_config(&d.0).unwrap();
+    assert_eq!((o.mchid.as_str(), o.merchant_serial.as_str()), (MCHID, SERIAL));
+    assert_eq!(o.wechatpay_public_key_id.as_deref(), Some(PUB_ID));
+    assert_eq!(o.platform_certificates().len(), 1);
+    assert_eq!(o.base_url.as_deref(), Some("http://127.0.0.1:8080"));
+    assert!(o.allow_http_notify_url);
+    let apiv3 = o.apiv3_key.clone().unwrap();
+    assert_eq!(AsRef::<[u8]>::as_ref(&apiv3), APIV3.as_bytes());
+    let c = o.build().unwrap();
+    assert_eq!(c.mchid(), MCHID);
+
+    let remote = Dir::new("options-remote", json!({"base_url": "https://api.mch.weixin.qq.com/"}));
+    let o = options_from_config(remote.config()).unwrap();
+    assert!(!o.allow_http_notify_url);
+    assert_eq!(o.base_url.as_deref(), Some("https://api.mch.weixin.qq.com"));
+
+    let bad = Dir::new("options-bad", json!({"merchant_key_file": null}));
+    let e = options_from_config(&bad.0).unwrap_err();
+    assert_eq!(e.code(), "config.missing");
+    assert!(e.to_string().contains("merchant_key_file"), "{e}");
+}

@@ -84,7 +84,9 @@ fn image(params: &Value) -> ImageUploadRequest {
 }
 
 fn build_as<O: Operation + DeserializeOwned>(client: &Client, params: &Value) -> Result<BuiltRequest, Error> {
-    client.favor().favor_request_with(&typed::<O>(params), &ValidationPolicy::default())
+    client
+        .favor()
+        .favor_request_with(&typed::<O>(params), &ValidationPolicy::default())
 }
 
 /// Builds operation `name` from JSON params: the one dispatch list of this test (the core has
@@ -107,7 +109,9 @@ fn build(client: &Client, name: &str, params: &Value) -> Result<BuiltRequest, Er
         "refund_flow" => build_as::<RefundFlowRequest>(client, params),
         "set_callback" => build_as::<SetCallbackRequest>(client, params),
         "get_callback" => build_as::<GetCallbackRequest>(client, params),
-        "upload_image" => client.favor().favor_request_with(&image(params), &ValidationPolicy::default()),
+        "upload_image" => client
+            .favor()
+            .favor_request_with(&image(params), &ValidationPolicy::default()),
         "modify_item_codes" => build_as::<ModifyItemCodesRequest>(client, params),
         other => panic!("unknown operation {other}"),
     }

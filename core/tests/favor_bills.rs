@@ -111,9 +111,14 @@ fn hash_mismatch_is_detected_and_no_row_is_produced() {
     let e = parse_bill::<UseFlow>(b"\x1f\x8b\x08\x00", &download(SAMPLE_SHA1)).unwrap_err();
     assert!(matches!(e, BillError::HashMismatch { gzip: true, .. }));
     assert!(e.to_string().contains("gzip"));
-    // The conversion into the crate error keeps the message.
+    // The conversion into the crate error is its own kind and keeps the message and the code.
+    let message = err.to_string();
+    let code = err.code();
     let as_core: wechatpay_coupons::Error = err.into();
-    assert_eq!(as_core.kind(), "decode");
+    assert_eq!(as_core.kind(), "bill");
+    assert_eq!(as_core.code(), code);
+    assert_eq!(as_core.code(), "bill.hash_mismatch");
+    assert_eq!(as_core.to_string(), message);
 }
 
 #[test]

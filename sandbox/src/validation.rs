@@ -8,12 +8,14 @@
 //! The sandbox's own business checks (stock states, limits, idempotency, media URLs, …) run after
 //! these, in [`crate::state`].
 //!
-//! Decoding is as tolerant as the models: unknown fields are ignored, integers may be numeric
+//! Decoding is the core's ([`wechatpay_coupons::dynamic::decode_tolerant`]), as tolerant as the
+//! models: unknown fields are ignored, integers may be numeric
 //! strings, lists may be single values. A value of the wrong type is a `PARAM_ERROR` naming its
 //! JSON path.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use wechatpay_coupons::dynamic::{decode_tolerant, value_at};
 use wechatpay_coupons::favor::models::ImageUploadRequest;
 use wechatpay_coupons::favor::ops::Operation;
 use wechatpay_coupons::favor::validation::{Severity, Validate, ValidationContext, Violation, check_sent_values};
@@ -52,13 +54,13 @@ pub fn parse_object(body: &[u8]) -> Result<Value, ApiErr> {
     Ok(v)
 }
 
-/// Decodes a JSON object into a typed model; a value of the wrong type becomes a
-/// `PARAM_ERROR` whose `detail.field` is its JSON path.
+/// Decodes a JSON object into a typed model with the core's tolerant decoding
+/// ([`decode_tolerant`]: unknown fields ignored, as the real server does); a value of the wrong
+/// type becomes a `PARAM_ERROR` whose `detail.field` is its JSON path.
 pub fn decode<T: DeserializeOwned>(value: &Value, location: &str) -> Result<T, ApiErr> {
-    serde_path_to_error::deserialize::<_, T>(value.clone()).map_err(|e| {
-        let field = e.path().to_string();
-        let field = if field == "." { String::new() } else { field };
-        let issue = format!("类型错误 (wrong type: {})", e.inner());
+    decode_tolerant::<T>(value.clone()).0.map_err(|e| {
+        let field = if e.path == "." { String::new() } else { e.path };
+        let issue = format!("类型错误 (wrong type: {})", e.reason);
         ApiErr::param(&field, lookup(value, &field), issue, location)
     })
 }
@@ -146,41 +148,7 @@ fn issue(v: &Violation) -> String {
 }
 
 /// The value at a field path such as `coupon_use_rule.available_merchants[0]` (`null` when
-/// absent).
+/// absent): the core's [`value_at`].
 pub fn lookup(root: &Value, field: &str) -> Value {
-    let mut cur = root;
-    for part in field.split('.').filter(|p| !p.is_empty()) {
-        let (name, indices) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !name.is_empty() {
-            match cur.get(name) {
-                Some(v) => cur = v,
-                None => return Value::Null,
-            }
-        }
-        for idx in indices.split('[').filter_map(|s| s.strip_suffix(']')) {
-            match idx.parse::<usize>().ok().and_then(|i| cur.get(i)) {
-                Some(v) => cur = v,
-                None => return Value::Null,
-            }
-        }
-    }
-    cur.clone()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lookup_paths() {
-        let v = json!({"a": {"b": [1, {"c": "x"}]}, "n": 5});
-        assert_eq!(lookup(&v, "n"), json!(5));
-        assert_eq!(lookup(&v, "a.b[0]"), json!(1));
-        assert_eq!(lookup(&v, "a.b[1].c"), json!("x"));
-        assert_eq!(lookup(&v, "a.z"), Value::Null);
-        assert_eq!(lookup(&v, "a.b[7]"), Value::Null);
-    }
+    value_at(root, field)
 }

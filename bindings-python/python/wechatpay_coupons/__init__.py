@@ -13,7 +13,6 @@ returns a plain dict.
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from pathlib import Path
@@ -102,38 +101,11 @@ class Client(_native.Client):
     @classmethod
     def from_config(cls, path: Union[str, "os.PathLike[str]"], **overrides: Any) -> "Client":
         """Loads a ``merchant.json`` (as written by the sandbox) and the PEM files it names."""
-        config_path = Path(path)
-        if config_path.is_dir():
-            config_path = config_path / "merchant.json"
-        base = config_path.parent
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-
-        def read(key: str) -> Optional[str]:
-            name = config.get(key)
-            if not name:
-                return None
-            return (base / name).read_text(encoding="utf-8")
-
-        apiv3 = read("apiv3_key_file")
-        kwargs: Dict[str, Any] = {
-            "private_key": read("merchant_key_file"),
-            "apiv3_key": apiv3.strip() if apiv3 is not None else None,
-        }
-        pub_id = config.get("wechatpay_public_key_id")
-        pub_pem = read("wechatpay_public_key_file")
-        if pub_id and pub_pem:
-            kwargs["wechatpay_public_key_id"] = pub_id
-            kwargs["wechatpay_public_key"] = pub_pem
-        cert = read("platform_cert_file")
-        if cert:
-            kwargs["platform_certificates"] = [cert]
-        if config.get("base_url"):
-            kwargs["base_url"] = config["base_url"]
-            host = str(config["base_url"]).split("//", 1)[-1]
-            if host.startswith(("127.", "localhost", "[::1]")):
-                kwargs["allow_http_notify_url"] = True
+        # The core reads and checks the file and the PEM files it names (errors name the
+        # field: KeyConfigError with kind "config"), including the sandbox's loopback rule.
+        kwargs: Dict[str, Any] = _native._config_options(os.fspath(path))
         kwargs.update(overrides)
-        return cls(config["mchid"], config["merchant_serial"], **kwargs)
+        return cls(kwargs.pop("mchid"), kwargs.pop("merchant_serial"), **kwargs)
 
     def parse(self, request: Request, status: int, headers: HeadersLike, body: BodyLike) -> Any:
         """Parses the response to ``request`` with the parse method of the operation that built it."""

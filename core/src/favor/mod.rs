@@ -3,6 +3,7 @@
 
 mod api;
 pub mod bills;
+pub mod codes;
 pub mod events;
 pub mod media;
 pub mod models;

@@ -495,6 +495,7 @@ impl Paginated for ListUserCouponsRequest {
 
 /// What a favor API error means for the caller (favor-endpoints.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FavorErrorKind {
     /// `NOT_ENOUGH`: the stock's budget is exhausted (top up or stop sending).
     BudgetExhausted,

@@ -1,9 +1,8 @@
 //! [`BillError`]: why a bill file was rejected.
 
-use super::*;
-
 /// Why a bill file was rejected. Messages name the line, column or field and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BillError {
     /// `hash_type` other than SHA1.
     #[error("hash_type {:?} is not supported: expected SHA1", crate::error::echo(hash_type))]
@@ -120,17 +119,4 @@ pub enum BillError {
     /// The parser was used again after it reported an error.
     #[error("the bill parser already failed; start again from the beginning of the file")]
     ParserFailed,
-}
-
-impl From<BillError> for Error {
-    /// Bill errors surface as [`Error::Decode`] (`what` = `bill file`); match on [`BillError`]
-    /// directly for the typed cause.
-    fn from(e: BillError) -> Self {
-        DecodeError {
-            what: "bill file".into(),
-            reason: e.to_string(),
-            body: Vec::new(),
-        }
-        .into()
-    }
 }

@@ -96,7 +96,7 @@ use std::fmt;
 
 use crate::client::{Client, VerifiedResponse};
 use crate::crypto::{Sha1Stream, ct_eq, hex_lower};
-use crate::error::{DecodeError, Error, InputError, Result};
+use crate::error::{DecodeError, InputError, Result};
 use crate::http::{HttpRequest, Method, split_url};
 
 /// Largest record (one CSV row, including quoted newlines) the parser buffers: 1 MiB.
