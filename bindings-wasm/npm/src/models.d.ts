@@ -221,7 +221,7 @@ export interface CreateStockRequest {
   ext_info?: string | null;
   /** `true` = 免充值, `false` = 预充值 (required). */
   no_cash?: boolean | null;
-  /** Idempotency key (see [`crate::Client::out_request_no`]). */
+  /** Idempotency key (see [`crate::favor::Favor::out_request_no`]). */
   out_request_no?: string;
   /** Display settings. */
   pattern_info?: PatternInfo | null;
