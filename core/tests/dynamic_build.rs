@@ -264,7 +264,10 @@ fn image_upload_is_built_from_bytes_and_a_file_name() {
         v
     };
     let built = dynamic::build_image(&c, "logo.png", &png).unwrap();
-    assert_eq!(built.request.url, c.favor().image_upload_request("logo.png", &png).unwrap().url);
+    assert_eq!(
+        built.request.url,
+        c.favor().image_upload_request("logo.png", &png).unwrap().url
+    );
     assert!(built.request.body.windows(png.len()).any(|w| w == png.as_slice()));
     let e = dynamic::build_image(&c, "logo.gif", b"GIF89a").unwrap_err();
     assert_eq!(e.code(), "input.image_type");
