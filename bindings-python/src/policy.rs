@@ -4,7 +4,8 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple};
-use wechatpay_coupons::favor::validation::ValidationPolicy;
+use wechatpay_coupons::error::echo;
+use wechatpay_coupons::validation::{ValidationPolicy, is_rule_id};
 
 use crate::errors::invalid;
 
@@ -23,7 +24,7 @@ pub fn policy_from(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<V
                 py,
                 "validation",
                 "invalid_input",
-                format!("\"default\", \"strict\" or a dict, got {:?}", truncated(other)),
+                format!("\"default\", \"strict\" or a dict, got {:?}", echo(other)),
             )),
         };
     }
@@ -56,7 +57,7 @@ pub fn policy_from(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<V
             other => {
                 return Err(invalid(
                     py,
-                    &format!("validation.{}", truncated(other)),
+                    &format!("validation.{}", echo(other)),
                     "unknown_field",
                     format!("one of {POLICY_OPTIONS}"),
                 ));
@@ -77,27 +78,6 @@ pub fn type_name(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".into())
 }
 
-/// At most 64 characters of `s` (echoed in messages), with a note when cut.
-pub fn truncated(s: &str) -> String {
-    match s.char_indices().nth(64) {
-        Some((end, _)) => format!("{}… ({} characters in all)", &s[..end], s.chars().count()),
-        None => s.to_owned(),
-    }
-}
-
-/// Whether `id` has the shape of a validation rule id (`V-G-05`, `V-CS-21`, …).
-fn is_rule_id(id: &str) -> bool {
-    let mut parts = id.split('-');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("V"), Some(group), Some(number), None)
-            if !group.is_empty()
-                && group.bytes().all(|b| b.is_ascii_uppercase())
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit())
-    )
-}
-
 /// A list (or tuple or set) of rule ids for `promote` / `silence`.
 fn rule_ids(v: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
     let py = v.py();
@@ -109,8 +89,8 @@ fn rule_ids(v: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
             "type",
             format!(
                 "{expected}, got the str {:?} (write [{:?}])",
-                truncated(&s.to_cow()?),
-                truncated(&s.to_cow()?)
+                echo(&s.to_cow()?),
+                echo(&s.to_cow()?)
             ),
         ));
     }
@@ -140,7 +120,7 @@ fn rule_ids(v: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
                 "invalid_input",
                 format!(
                     "a rule id such as \"V-G-05\" (V-, group letters, -, digits), got {:?}",
-                    truncated(&id)
+                    echo(&id)
                 ),
             ));
         }
@@ -170,7 +150,7 @@ fn grace_secs(v: &Bound<'_, PyAny>) -> PyResult<i64> {
             format!(
                 "a whole number of seconds from 0 to {}, got {}",
                 i64::MAX,
-                truncated(&v.str()?.to_cow()?)
+                echo(&v.str()?.to_cow()?)
             ),
         )),
     }

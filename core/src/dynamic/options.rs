@@ -16,7 +16,7 @@ use crate::client::{Client, SerialPolicy};
 use crate::clock::{FixedClock, FixedNonce};
 use crate::error::{Error, InputError, Result, echo};
 use crate::favor::ops::PageMode;
-use crate::favor::validation::{Severity, ValidationErrors, ValidationPolicy, Violation};
+use crate::validation::{Severity, ValidationErrors, ValidationPolicy, Violation, is_rule_id};
 
 /// A PEM document (or key) given as text or as bytes (a JSON array of numbers).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -241,19 +241,6 @@ fn violation(field: String, rule: &'static str, message: String) -> Error {
         }],
     }
     .into()
-}
-
-/// Whether `id` has the shape of a validation rule id (`V-G-05`, `V-CS-21`, …).
-fn is_rule_id(id: &str) -> bool {
-    let mut parts = id.split('-');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("V"), Some(group), Some(number), None)
-            if !group.is_empty()
-                && group.bytes().all(|b| b.is_ascii_uppercase())
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit())
-    )
 }
 
 fn rule_ids(v: &Value, field: &str) -> Result<Vec<String>> {

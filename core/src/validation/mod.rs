@@ -9,6 +9,6 @@ pub(crate) mod report;
 mod violation;
 
 pub use context::{Validate, ValidationContext, check};
-pub use policy::{DEFAULT_BEGIN_TIME_GRACE_SECS, ValidationPolicy};
+pub use policy::{DEFAULT_BEGIN_TIME_GRACE_SECS, ValidationPolicy, is_rule_id};
 pub(crate) use report::Report;
 pub use violation::{Severity, ValidationErrors, Violation};

@@ -90,3 +90,17 @@ impl ValidationPolicy {
         }
     }
 }
+
+/// Whether `id` has the shape of a validation rule id (`V-G-05`, `V-CS-21`, …): `V-`, upper-case
+/// group letters, `-`, digits. What a policy's `promote`/`silence` lists may hold.
+pub fn is_rule_id(id: &str) -> bool {
+    let mut parts = id.split('-');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("V"), Some(group), Some(number), None)
+            if !group.is_empty()
+                && group.bytes().all(|b| b.is_ascii_uppercase())
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+    )
+}
