@@ -5,38 +5,19 @@
 #![cfg(feature = "dynamic")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 use wechatpay_coupons::dynamic::{self, ParamLocation, RULE_TYPE, RULE_UNKNOWN_FIELD};
 use wechatpay_coupons::favor::models::*;
 use wechatpay_coupons::favor::ops::{BuiltRequest, OPERATIONS, Operation};
 use wechatpay_coupons::favor::validation::ValidationPolicy;
-use wechatpay_coupons::{Client, Error, FixedClock, FixedNonce, HttpResponse};
+use wechatpay_coupons::{Client, Error, HttpResponse};
 
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
-/// 2026-01-01T00:00:00+08:00
-const NOW: i64 = 1_767_196_800;
-const NONCE: &str = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+mod common;
+
 const MCHID: &str = "1900000001";
 
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{KEYS}{name}")).unwrap()
-}
-
 fn client() -> Client {
-    let k: Value = serde_json::from_slice(&read("keys.json")).unwrap();
-    Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
-        .private_key_pem(read("merchant_key.pem"))
-        .unwrap()
-        .apiv3_key(k["apiv3_key"].as_str().unwrap())
-        .unwrap()
-        .wechatpay_public_key(k["public_key_id"].as_str().unwrap(), read("wechatpay_pub_key.pem"))
-        .unwrap()
-        .clock(Arc::new(FixedClock::new(NOW)))
-        .nonce_source(Arc::new(FixedNonce::repeating(NONCE)))
-        .build()
-        .unwrap()
+    common::signing_client(common::NOW)
 }
 
 /// Builds the typed request with a client.

@@ -4,40 +4,18 @@
 #![cfg(feature = "dynamic")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 use wechatpay_coupons::dynamic::views::{NotificationView, SignedMessageView, VerifiedView};
-use wechatpay_coupons::{Client, FixedClock, Headers, Method, Notification, NotificationEnvelope};
+use wechatpay_coupons::{Client, Headers, Method, Notification, NotificationEnvelope};
 
-fn vectors() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors"))
-}
+mod common;
 
 fn case() -> Value {
-    let text = std::fs::read_to_string(vectors().join("notify-coupon-use-pubkey/case.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    common::load_case("notify-coupon-use-pubkey")
 }
 
 fn client(case: &Value) -> Client {
-    let keys = vectors().join("keys");
-    let k: Value = serde_json::from_str(&std::fs::read_to_string(keys.join("keys.json")).unwrap()).unwrap();
-    let mut b = Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
-        .private_key_pem(std::fs::read(keys.join("merchant_key.pem")).unwrap())
-        .unwrap()
-        .apiv3_key(case["apiv3_key"].as_str().unwrap())
-        .unwrap()
-        .clock(Arc::new(FixedClock::new(case["now"].as_i64().unwrap())));
-    for pk in case["trust"]["public_keys"].as_array().unwrap() {
-        b = b
-            .wechatpay_public_key(
-                pk["id"].as_str().unwrap(),
-                std::fs::read(keys.join(pk["file"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
-    }
-    b.build().unwrap()
+    common::case_client(case)
 }
 
 #[test]

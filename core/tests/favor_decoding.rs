@@ -3,8 +3,6 @@
 //! the coupon status set includes `REVOKED`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
@@ -12,32 +10,14 @@ use wechatpay_coupons::favor::events::{CouponEvent, CouponUseEvent, coupon_statu
 use wechatpay_coupons::favor::models::PauseStockRequest;
 use wechatpay_coupons::favor::models::{CouponStatus, PauseStockResponse};
 use wechatpay_coupons::favor::ops::{PAUSE_STOCK, decode_response};
-use wechatpay_coupons::{Acknowledgement, Client, FixedClock, Headers, MerchantPrivateKey};
+use wechatpay_coupons::{Acknowledgement, Client, Headers, MerchantPrivateKey};
 
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
-/// 2026-01-01T00:00:00+08:00
-const NOW: i64 = 1_767_196_800;
+mod common;
 
-fn keys() -> Value {
-    serde_json::from_slice(&std::fs::read(format!("{KEYS}keys.json")).unwrap()).unwrap()
-}
-
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{KEYS}{name}")).unwrap()
-}
+use common::{NOW, keys, read_key as read};
 
 fn client() -> Client {
-    let k = keys();
-    Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
-        .private_key_pem(read("merchant_key.pem"))
-        .unwrap()
-        .apiv3_key(k["apiv3_key"].as_str().unwrap())
-        .unwrap()
-        .wechatpay_public_key(k["public_key_id"].as_str().unwrap(), read("wechatpay_pub_key.pem"))
-        .unwrap()
-        .clock(Arc::new(FixedClock::new(NOW)))
-        .build()
-        .unwrap()
+    common::merchant_builder(NOW).build().unwrap()
 }
 
 /// A notification as WeChat Pay sends it: `resource` encrypted with the APIv3 key, the body

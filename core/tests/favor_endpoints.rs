@@ -18,33 +18,14 @@ use wechatpay_coupons::{
     ApiError, Client, Error, FixedClock, FixedNonce, Headers, HttpResponse, MerchantPrivateKey, Method,
 };
 
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
-/// 2026-01-01T00:00:00+08:00
-const NOW: i64 = 1_767_196_800;
-const NONCE: &str = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+mod common;
+
+use common::{NONCE, NOW, keys, read_key as read};
+
 const BASE: &str = "https://api.mch.weixin.qq.com";
 
-fn keys() -> Value {
-    serde_json::from_slice(&std::fs::read(format!("{KEYS}keys.json")).unwrap()).unwrap()
-}
-
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{KEYS}{name}")).unwrap()
-}
-
 fn client_at(now: i64) -> Client {
-    let k = keys();
-    Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
-        .private_key_pem(read("merchant_key.pem"))
-        .unwrap()
-        .apiv3_key(k["apiv3_key"].as_str().unwrap())
-        .unwrap()
-        .wechatpay_public_key(k["public_key_id"].as_str().unwrap(), read("wechatpay_pub_key.pem"))
-        .unwrap()
-        .clock(Arc::new(FixedClock::new(now)))
-        .nonce_source(Arc::new(FixedNonce::repeating(NONCE)))
-        .build()
-        .unwrap()
+    common::signing_client(now)
 }
 
 fn client() -> Client {

@@ -3,48 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] functions
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use serde_json::Value;
 use wechatpay_coupons::favor::events::{COUPON_USE, CouponEvent, CouponUseEvent, coupon_status, coupon_type};
-use wechatpay_coupons::{Acknowledgement, Client, Error, FixedClock, Headers, Notification, NotificationEnvelope};
+use wechatpay_coupons::{Acknowledgement, Client, Error, Headers, Notification, NotificationEnvelope};
 
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
-}
+mod common;
 
-fn load_case(name: &str) -> Value {
-    let text = std::fs::read_to_string(vectors().join(name).join("case.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
+use common::load_case;
 
 fn client_for(case: &Value) -> Client {
-    let keys = vectors().join("keys");
-    let keys_json: Value = serde_json::from_str(&std::fs::read_to_string(keys.join("keys.json")).unwrap()).unwrap();
-    let mut b = Client::builder(
-        keys_json["mchid"].as_str().unwrap(),
-        keys_json["merchant_serial"].as_str().unwrap(),
-    )
-    .private_key_pem(std::fs::read(keys.join("merchant_key.pem")).unwrap())
-    .unwrap()
-    .apiv3_key(case["apiv3_key"].as_str().unwrap())
-    .unwrap()
-    .clock(Arc::new(FixedClock::new(case["now"].as_i64().unwrap())));
-    for pk in case["trust"]["public_keys"].as_array().unwrap() {
-        b = b
-            .wechatpay_public_key(
-                pk["id"].as_str().unwrap(),
-                std::fs::read(keys.join(pk["file"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
-    }
-    for cert in case["trust"]["platform_certs"].as_array().unwrap() {
-        b = b
-            .platform_certificate(std::fs::read(keys.join(cert.as_str().unwrap())).unwrap())
-            .unwrap();
-    }
-    b.build().unwrap()
+    common::case_client(case)
 }
 
 fn headers_of(case: &Value) -> Headers {
