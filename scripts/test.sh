@@ -32,7 +32,7 @@ interop_python() {
     sandbox_bin
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check -c scripts/python-tools.txt pytest -r tests/interop/python/requirements.txt
-    (cd tests/interop/python && ../../../.venv/bin/python -m pytest -q -p no:cacheprovider .) 2>&1 | tee -a "$log"
+    (cd tests/interop/python && ../../../.venv/bin/python -m pytest -q -rsx -p no:cacheprovider .) 2>&1 | tee -a "$log"
 }
 
 interop_node() {
@@ -98,7 +98,7 @@ python() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/python-tools.txt
     (cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
-    (cd bindings-python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests) 2>&1 | tee -a "$log"
+    (cd bindings-python && ../.venv/bin/python -m pytest -q -rsx -p no:cacheprovider tests) 2>&1 | tee -a "$log"
     .venv/bin/python -m mypy --strict bindings-python/python/wechatpay_coupons bindings-python/tests examples/python
     (cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
 }
