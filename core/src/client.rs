@@ -152,6 +152,8 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    // On wasm32 the seams need not be Send + Sync (crate::host), so this Arc is single-threaded there.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client, Error> {
         let signer = self.signer.ok_or(KeyError::Missing {
             what: "merchant private key",

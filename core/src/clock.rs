@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use crate::error::CryptoError;
 
 /// Source of the current time in Unix seconds.
-pub trait Clock: Send + Sync {
+pub trait Clock: crate::host::MaybeSendSync {
     /// Now, in seconds since the Unix epoch.
     fn now(&self) -> i64;
 }
@@ -51,7 +51,7 @@ impl Clock for FixedClock {
 }
 
 /// Source of request nonces.
-pub trait NonceSource: Send + Sync {
+pub trait NonceSource: crate::host::MaybeSendSync {
     /// A fresh nonce (WeChat Pay accepts any non-empty string; we make 32 chars of `[0-9A-Za-z]`).
     fn nonce(&self) -> Result<String, CryptoError>;
 }

@@ -209,8 +209,13 @@ fn config_path(path: &Path) -> PathBuf {
 impl MerchantConfig {
     /// Reads `merchant.json` from `path`: the file itself or the directory holding it.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
-        let path = config_path(path.as_ref());
-        let bytes = std::fs::read(&path).map_err(|e| ConfigError::Read {
+        Self::load_with(&config_path(path.as_ref()), &read_local)
+    }
+
+    /// Reads the config file `path` (a file, not a directory) through `read_file`.
+    pub fn load_with(path: &Path, read_file: ReadFile<'_>) -> Result<Self, ConfigError> {
+        let path = path.to_path_buf();
+        let bytes = read_file(&path).map_err(|e| ConfigError::Read {
             path: path.clone(),
             field: None,
             reason: e.to_string(),
@@ -252,6 +257,16 @@ struct Loader<'a> {
     config_path: &'a Path,
     dir: &'a Path,
     config: &'a MerchantConfig,
+    read_file: ReadFile<'a>,
+}
+
+/// How the configuration loader reads a file: `std::fs::read` natively, a host callback where
+/// the core has no file system (wasm).
+pub type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<u8>>;
+
+/// [`ReadFile`] over the local file system.
+pub fn read_local(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 impl Loader<'_> {
@@ -275,7 +290,7 @@ impl Loader<'_> {
     /// Reads the file that `field` (whose value is `name`) names.
     fn read(&self, field: &'static str, name: &str) -> Result<(PathBuf, Vec<u8>), ConfigError> {
         let path = self.dir.join(name);
-        match std::fs::read(&path) {
+        match (self.read_file)(&path) {
             Ok(bytes) => Ok((path, bytes)),
             Err(e) => Err(ConfigError::Read {
                 path,
@@ -404,13 +419,23 @@ impl Client {
     /// A base URL on a loopback host (the sandbox) also allows `http://` loopback notify URLs
     /// ([`ClientBuilder::allow_http_notify_url`]).
     pub fn builder_from_config(path: impl AsRef<Path>, trust: ConfigTrust) -> Result<ClientBuilder, ConfigError> {
-        let config_path = config_path(path.as_ref());
-        let config = MerchantConfig::load(&config_path)?;
+        Self::builder_from_config_with(&config_path(path.as_ref()), trust, &read_local)
+    }
+
+    /// [`Client::builder_from_config`] for the config file `config_path` (a file, not a
+    /// directory), reading it and the files it names through `read_file`.
+    pub fn builder_from_config_with(
+        config_path: &Path,
+        trust: ConfigTrust,
+        read_file: ReadFile<'_>,
+    ) -> Result<ClientBuilder, ConfigError> {
+        let config = MerchantConfig::load_with(config_path, read_file)?;
         let dir = config_path.parent().unwrap_or(Path::new(""));
         Loader {
-            config_path: &config_path,
+            config_path,
             dir,
             config: &config,
+            read_file,
         }
         .builder(trust)
     }

@@ -32,6 +32,7 @@ pub mod crypto;
 pub mod dynamic;
 pub mod error;
 pub mod favor;
+pub mod host;
 pub mod http;
 #[cfg(feature = "http")]
 mod http_crate;

@@ -16,7 +16,7 @@ pub const AUTH_SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
 ///
 /// Implement it to keep the key in an HSM/KMS or to use a host crypto library; the core hands
 /// over the exact message bytes and expects the raw signature (not base64).
-pub trait Signer: Send + Sync {
+pub trait Signer: crate::host::MaybeSendSync {
     /// Signs `message`, returning the raw signature bytes.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError>;
 
@@ -48,7 +48,7 @@ pub struct FnSigner<F>(pub F);
 
 impl<F> Signer for FnSigner<F>
 where
-    F: Fn(&[u8]) -> Result<Vec<u8>, SignerError> + Send + Sync,
+    F: Fn(&[u8]) -> Result<Vec<u8>, SignerError> + crate::host::MaybeSendSync,
 {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
         (self.0)(message)

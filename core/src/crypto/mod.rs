@@ -75,7 +75,7 @@ pub fn hex_lower(bytes: &[u8]) -> String {
 /// is far faster than RSA compiled to wasm). Keys arrive as [`crate::keys::PublicKey`], whose
 /// [`id`](crate::keys::PublicKey::id) is stable, so an implementation can cache its own parsed
 /// form of each key.
-pub trait CryptoProvider: Send + Sync {
+pub trait CryptoProvider: crate::host::MaybeSendSync {
     /// Short name for diagnostics and benchmarks.
     fn name(&self) -> &str;
     /// RSASSA-PKCS1-v1_5 / SHA-256 verification; `Ok(false)` when the signature does not match.

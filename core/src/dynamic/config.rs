@@ -5,19 +5,28 @@ use std::path::{Path, PathBuf};
 
 use super::options::{ClientOptions, PemSource};
 use crate::client::Client;
-use crate::config::{CONFIG_FILE, ConfigError, ConfigTrust, MerchantConfig};
+use crate::config::{CONFIG_FILE, ConfigError, ConfigTrust, MerchantConfig, ReadFile, read_local};
 use crate::http::{is_loopback_host, url_host};
 
-fn read_text(dir: &Path, field: &'static str, name: &str) -> Result<Option<String>, ConfigError> {
+fn read_text(
+    read_file: ReadFile<'_>,
+    dir: &Path,
+    field: &'static str,
+    name: &str,
+) -> Result<Option<String>, ConfigError> {
     if name.is_empty() {
         return Ok(None);
     }
     let path = dir.join(name);
-    std::fs::read_to_string(&path).map(Some).map_err(|e| ConfigError::Read {
-        path,
+    let read = |reason: String| ConfigError::Read {
+        path: path.clone(),
         field: Some(field),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    let bytes = read_file(&path).map_err(|e| read(e.to_string()))?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| read("not UTF-8 text".into()))
 }
 
 /// The client options `merchant.json` at `path` (the file or its directory) describes, after
@@ -31,20 +40,32 @@ pub fn options_from_config(path: impl AsRef<Path>) -> Result<ClientOptions, Conf
     } else {
         path.to_path_buf()
     };
-    Client::builder_from_config(&file, ConfigTrust::default())?;
-    let c = MerchantConfig::load(&file)?;
+    options_from_config_with(&file, &read_local)
+}
+
+/// [`options_from_config`] for the config file `file` (a file, not a directory), reading it and
+/// the files it names through `read_file`: for hosts where the core has no file system (wasm).
+pub fn options_from_config_with(file: &Path, read_file: ReadFile<'_>) -> Result<ClientOptions, ConfigError> {
+    Client::builder_from_config_with(file, ConfigTrust::default(), read_file)?;
+    let c = MerchantConfig::load_with(file, read_file)?;
     let dir = file.parent().unwrap_or(Path::new(""));
     let mut o = ClientOptions::default();
     o.mchid.clone_from(&c.mchid);
     c.merchant_serial.trim().clone_into(&mut o.merchant_serial);
-    o.private_key = read_text(dir, "merchant_key_file", &c.merchant_key_file)?.map(PemSource::Text);
-    o.apiv3_key = read_text(dir, "apiv3_key_file", &c.apiv3_key_file)?.map(|k| PemSource::Text(k.trim().to_owned()));
+    o.private_key = read_text(read_file, dir, "merchant_key_file", &c.merchant_key_file)?.map(PemSource::Text);
+    o.apiv3_key =
+        read_text(read_file, dir, "apiv3_key_file", &c.apiv3_key_file)?.map(|k| PemSource::Text(k.trim().to_owned()));
     if !c.wechatpay_public_key_id.is_empty() && !c.wechatpay_public_key_file.is_empty() {
         o.wechatpay_public_key_id = Some(c.wechatpay_public_key_id.clone());
-        o.wechatpay_public_key =
-            read_text(dir, "wechatpay_public_key_file", &c.wechatpay_public_key_file)?.map(PemSource::Text);
+        o.wechatpay_public_key = read_text(
+            read_file,
+            dir,
+            "wechatpay_public_key_file",
+            &c.wechatpay_public_key_file,
+        )?
+        .map(PemSource::Text);
     }
-    if let Some(cert) = read_text(dir, "platform_cert_file", &c.platform_cert_file)? {
+    if let Some(cert) = read_text(read_file, dir, "platform_cert_file", &c.platform_cert_file)? {
         o.set_platform_certificates(vec![PemSource::Text(cert)]);
     }
     if !c.base_url.is_empty() {

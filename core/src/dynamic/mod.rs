@@ -30,9 +30,9 @@ mod retry;
 pub mod views;
 
 pub use catalogue::{OperationInfo, ParamInfo, ParamLocation, operation, operations};
-pub use config::options_from_config;
+pub use config::{options_from_config, options_from_config_with};
 pub use operations::{build, build_image, parse};
 pub use options::{ClientOptions, PemSource, page_mode_by_name, policy_from_value, serial_policy_by_name};
 pub use paging::{Pager, next_page};
 pub use params::{RULE_TYPE, RULE_UNKNOWN_FIELD, TypeMismatch, decode_params, decode_tolerant, value_at};
-pub use retry::{MAX_ATTEMPTS, RetryAdvice, retry_advice};
+pub use retry::{MAX_ATTEMPTS, RetryAdvice, retry_advice, retry_advice_for_api};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::operations::json_type;
-use crate::client::{Client, SerialPolicy};
+use crate::client::{Client, ClientBuilder, SerialPolicy};
 use crate::clock::{FixedClock, FixedNonce};
 use crate::error::{Error, InputError, Result, echo};
 use crate::favor::ops::PageMode;
@@ -158,6 +158,13 @@ impl ClientOptions {
 
     /// Builds the client. Key errors name the option ([`KeyError`](crate::KeyError) `what`).
     pub fn build(self) -> Result<Client> {
+        self.into_builder()?.build()
+    }
+
+    /// The client builder these options describe (keys parsed and checked), for a binding to add
+    /// what JSON cannot carry (a host signer, clock or crypto provider) before
+    /// [`build`](crate::ClientBuilder::build).
+    pub fn into_builder(self) -> Result<ClientBuilder> {
         // Checked first, so a wrong name is reported before any key is parsed.
         self.policy()?;
         self.page()?;
@@ -199,9 +206,8 @@ impl ClientOptions {
         if let Some(s) = self.max_skew {
             b = b.max_skew(s);
         }
-        b.serial_policy(serial)
-            .allow_http_notify_url(self.allow_http_notify_url)
-            .build()
+        Ok(b.serial_policy(serial)
+            .allow_http_notify_url(self.allow_http_notify_url))
     }
 }
 

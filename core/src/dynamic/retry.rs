@@ -59,6 +59,18 @@ impl RetryAdvice {
     }
 }
 
+/// Advice after an API error that a binding holds as a host value: its HTTP `status` and
+/// WeChat Pay `code` (`None` when the body had none), ending attempt number `attempt`. Equals
+/// [`retry_advice`] of the same error.
+pub fn retry_advice_for_api(status: u16, code: Option<&str>, attempt: u32) -> RetryAdvice {
+    let error = crate::error::ApiError::from_response(status, None, b"");
+    let error = crate::error::ApiError {
+        code: code.map(str::to_owned),
+        ..error
+    };
+    retry_advice(&Error::Api(Box::new(error)), attempt)
+}
+
 /// Advice after `error` ended attempt number `attempt` (1 for the first attempt).
 pub fn retry_advice(error: &Error, attempt: u32) -> RetryAdvice {
     match error {
@@ -71,5 +83,38 @@ pub fn retry_advice(error: &Error, attempt: u32) -> RetryAdvice {
             }
         }
         _ => RetryAdvice::STOP,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_by_status_and_code_equals_advice_for_the_error() {
+        for (status, code) in [
+            (500, Some("SYSTEM_ERROR")),
+            (429, Some("FREQUENCY_LIMITED")),
+            (400, Some("PARAM_ERROR")),
+            (503, None),
+            (404, None),
+        ] {
+            let body = code.map_or(String::new(), |c| format!(r#"{{"code":"{c}","message":"m"}}"#));
+            let error = Error::Api(Box::new(crate::error::ApiError::from_response(
+                status,
+                None,
+                body.as_bytes(),
+            )));
+            for attempt in 0..4 {
+                assert_eq!(
+                    retry_advice_for_api(status, code, attempt),
+                    retry_advice(&error, attempt),
+                    "{status} {code:?} attempt {attempt}"
+                );
+            }
+        }
+        assert!(retry_advice_for_api(500, Some("SYSTEM_ERROR"), 1).retry);
+        assert!(!retry_advice_for_api(400, Some("PARAM_ERROR"), 1).retry);
+        assert!(retry_advice_for_api(429, None, 2).delay_ms >= 2_000);
     }
 }
