@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, clippy (-D warnings) for both crypto
 # backends, the Rust test suites (core, sandbox, binding units) with the aws-lc-rs and the
-# RustCrypto backend, the wasm32 build of the core, and the Python package (built with maturin
+# RustCrypto backend, clippy of the core and the wasm binding on wasm32, the Python package (built with maturin
 # into .venv, pytest incl. end-to-end runs against the sandbox, mypy --strict, stub check), the
 # sandbox driven by third-party SDKs (tests/interop/: wechatpayv3 from PyPI, wechatpay-axios-plugin
 # from npm, both pinned), and a short smoke run of every fuzz target (fuzz/run.sh).
@@ -9,9 +9,13 @@
 #
 # Usage: bash scripts/test.sh [PART...]   (no PART: every part, in this order)
 #   rust             rustfmt, clippy (both backends), Rust tests (both backends), the check that
-#                    the generated binding files are up to date (cargo xtask check), wasm32 build,
+#                    the generated binding files are up to date (cargo xtask check), wasm32 clippy,
 #                    the 100 MB bill check in release
 #   python           the Python package: build, pytest, mypy --strict, stubtest
+#   node             the npm package (bindings-wasm/npm): wasm32 target, wasm-bindgen-cli at the
+#                    Cargo.lock version (cargo install, cached in ~/.cargo/bin), npm ci, npm run
+#                    build, tsc --strict, node --test (vectors, corpus, bad inputs, node:crypto
+#                    cross-checks, the pure-wasm fallback, the sandbox end to end, the README)
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
 #   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
 #   interop          both interop parts
@@ -35,19 +39,45 @@ interop_python() {
     (cd tests/interop/python && ../../../.venv/bin/python -m pytest -q -rsx -p no:cacheprovider .) 2>&1 | tee -a "$log"
 }
 
-interop_node() {
-    step "interop: wechatpay-axios-plugin (npm, pinned by package-lock.json) against the sandbox"
-    sandbox_bin
+node_ensure() {
     command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
     local major
     major="$(node -p 'process.versions.node.split(".")[0]')"
-    [ "$major" -ge 20 ] || { echo "interop-node needs Node.js 20 or newer, found $(node --version)" >&2; return 1; }
-    # Reinstall when the lockfile changed since the last install.
-    if ! cmp -s tests/interop/node/package-lock.json tests/interop/node/node_modules/.package-lock.json.installed; then
-        (cd tests/interop/node && npm ci --no-audit --no-fund --loglevel=error \
-            && cp package-lock.json node_modules/.package-lock.json.installed)
+    [ "$major" -ge 20 ] || { echo "the node part needs Node.js 20 or newer, found $(node --version)" >&2; return 1; }
+}
+
+# `npm ci` in $1 unless its lockfile is the one installed last time.
+npm_ci() {
+    if ! cmp -s "$1/package-lock.json" "$1/node_modules/.package-lock.json.installed"; then
+        (cd "$1" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.package-lock.json.installed)
     fi
+}
+
+interop_node() {
+    step "interop: wechatpay-axios-plugin (npm, pinned by package-lock.json) against the sandbox"
+    sandbox_bin
+    node_ensure
+    npm_ci tests/interop/node
     (cd tests/interop/node && node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
+}
+
+node_part() {
+    step "Node: wasm32 target, wasm-bindgen-cli, npm ci, build, tsc, node --test"
+    node_ensure
+    sandbox_bin
+    rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+    local want have
+    want="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+    if [ "$have" != "$want" ]; then
+        echo "installing wasm-bindgen-cli $want (found '${have:-none}'; about 6 minutes, once)"
+        cargo install -q wasm-bindgen-cli --version "=$want" --no-default-features
+    fi
+    npm_ci bindings-wasm/npm
+    (cd bindings-wasm/npm && npm run -s build)
+    [ ! -f examples/node/package-lock.json ] || npm_ci examples/node
+    [ ! -f bindings-wasm/npm/tsconfig.json ] || (cd bindings-wasm/npm && npx tsc -p tsconfig.json)
+    (cd bindings-wasm/npm && node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
 }
 
 summary() {
@@ -84,9 +114,9 @@ rust() {
     step "tests (RustCrypto backend)"
     cargo test -p wechatpay-coupons --features rustcrypto 2>&1 | tee -a "$log"
 
-    step "wasm32 build of the core"
+    step "clippy on wasm32: the core and the wasm binding (bindings-wasm)"
     rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
-    cargo build -p wechatpay-coupons --target wasm32-unknown-unknown
+    cargo clippy -p wechatpay-coupons-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
     step "100 MB synthetic bill in constant memory (release build)"
     cargo test --release -p wechatpay-coupons --test favor_bills large_synthetic_bill_in_constant_memory -- --nocapture 2>&1 | tee -a "$log"
@@ -120,12 +150,13 @@ fuzz() {
     fi
 }
 
-ALL=(rust python interop-python interop-node fuzz)
+ALL=(rust python node interop-python interop-node fuzz)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for part in "$@"; do
     case "$part" in
         rust) rust ;;
         python) python ;;
+        node) node_part ;;
         interop-python) interop_python ;;
         interop-node) interop_node ;;
         interop) interop_python; interop_node ;;

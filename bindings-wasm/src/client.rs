@@ -19,7 +19,7 @@ use wechatpay_coupons::keys::wechatpay_public_key;
 use wechatpay_coupons::{Client as CoreClient, PlatformCertificate};
 
 use crate::errors::{IntoJs, JsResult, invalid, to_js};
-use crate::host::{JsClock, JsCrypto, JsSigner};
+use crate::host::{DateClock, JsClock, JsCrypto, JsSigner};
 use crate::request::{NativeRequest, headers_from, method_from, request_from, response_from};
 
 /// JSON text of a serialisable value.
@@ -87,6 +87,8 @@ impl NativeClient {
             b = b.clock(c.clone());
         } else if let Some(f) = clock {
             b = b.clock(Arc::new(JsClock(f)));
+        } else {
+            b = b.clock(Arc::new(DateClock));
         }
         let inner = b.build().js()?;
         Ok(Self {

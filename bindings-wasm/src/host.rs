@@ -189,3 +189,13 @@ impl Clock for JsClock {
             .map_or(0, |t| t as i64)
     }
 }
+
+/// The host's wall clock (`Date.now()`): `std::time::SystemTime` is not available on
+/// `wasm32-unknown-unknown`, so a client without a given clock uses this one.
+pub struct DateClock;
+
+impl Clock for DateClock {
+    fn now(&self) -> i64 {
+        (js_sys::Date::now() / 1000.0).floor() as i64
+    }
+}
