@@ -16,7 +16,7 @@ use wechatpay_coupons::dynamic::{self, ClientOptions, views};
 use wechatpay_coupons::favor::bills::BillDownload;
 use wechatpay_coupons::favor::validation::ValidationPolicy;
 use wechatpay_coupons::keys::wechatpay_public_key;
-use wechatpay_coupons::{Client as CoreClient, PlatformCertificate};
+use wechatpay_coupons::{CheckedPrivateKey, Client as CoreClient, PlatformCertificate};
 
 use crate::errors::{IntoJs, JsResult, invalid, to_js};
 use crate::host::{DateClock, JsClock, JsCrypto, JsSigner};
@@ -50,12 +50,16 @@ pub struct NativeClient {
 #[wasm_bindgen]
 impl NativeClient {
     /// Builds a client from `options` (JSON of the core's `ClientOptions`, snake_case), an
-    /// optional signer function, an optional crypto host object and an optional clock function.
+    /// optional signer function (with its `decrypt` twin), an optional crypto host object and an
+    /// optional clock function. `host_key` is the merchant private key PEM when the host signs
+    /// with it (node:crypto): the core checks it here, reporting what a bad key would, and never
+    /// loads it, so the key is parsed once, by the host.
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: &str,
         signer: Option<Function>,
-        signature_len: Option<u32>,
+        decrypt: Option<Function>,
+        host_key: Option<Vec<u8>>,
         crypto: JsValue,
         clock: Option<Function>,
     ) -> JsResult<NativeClient> {
@@ -68,8 +72,12 @@ impl NativeClient {
             options.user_agent = Some(format!("wechatpay-coupons-node/{} (wasm)", env!("CARGO_PKG_VERSION")));
         }
         let mut b = options.into_builder().js()?;
+        let len = match &host_key {
+            Some(pem) => Some(CheckedPrivateKey::from_pem(pem).js()?.bits.div_ceil(8)),
+            None => None,
+        };
         if let Some(f) = signer {
-            b = b.signer(Arc::new(JsSigner::new(f, signature_len.map(|n| n as usize))));
+            b = b.signer(Arc::new(JsSigner::new(f, decrypt, len)));
         }
         let mut crypto_name = wechatpay_coupons::crypto::BACKEND.to_owned();
         if !crypto.is_undefined() && !crypto.is_null() {

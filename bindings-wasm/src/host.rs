@@ -24,15 +24,18 @@ fn thrown_name(e: &JsValue) -> String {
 }
 
 /// A JS function `(message: Uint8Array) => Uint8Array` that returns the raw RSA signature.
+/// With `decrypt` (`(ciphertext: Uint8Array) => Uint8Array`, RSA-OAEP SHA-1 with the same key) it
+/// also serves `decryptSensitive`.
 pub struct JsSigner {
     sign: Function,
+    decrypt: Option<Function>,
     len: Option<usize>,
 }
 
 impl JsSigner {
-    /// Wraps `sign`; `len` is the signature length in bytes when the key size is known.
-    pub fn new(sign: Function, len: Option<usize>) -> Self {
-        Self { sign, len }
+    /// Wraps `sign` (and `decrypt`); `len` is the signature length in bytes when the key size is known.
+    pub fn new(sign: Function, decrypt: Option<Function>, len: Option<usize>) -> Self {
+        Self { sign, decrypt, len }
     }
 }
 
@@ -53,6 +56,17 @@ impl Signer for JsSigner {
 
     fn signature_len(&self) -> Option<usize> {
         self.len
+    }
+
+    fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Option<Result<Vec<u8>, SignerError>> {
+        let f = self.decrypt.as_ref()?;
+        Some(match f.call1(&JsValue::NULL, &bytes(ciphertext)) {
+            Ok(v) => v
+                .dyn_into::<Uint8Array>()
+                .map(|b| b.to_vec())
+                .map_err(|_| SignerError("the decrypt function did not return bytes".into())),
+            Err(e) => Err(SignerError(format!("the decrypt function threw {}", thrown_name(&e)))),
+        })
     }
 }
 

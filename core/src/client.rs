@@ -562,14 +562,24 @@ impl Client {
 
     /// Decrypts a field that WeChat Pay encrypted for this merchant (needs the private key).
     pub fn decrypt_sensitive(&self, ciphertext_b64: &str) -> Result<String> {
-        let key = self.merchant_key.as_ref().ok_or(KeyError::Missing {
-            what: "merchant private key",
-            hint: "a custom signer cannot decrypt; configure the private key",
-        })?;
-        let ct = B64
-            .decode(ciphertext_b64.trim())
-            .map_err(|_| DecryptError::InvalidBase64 { field: "ciphertext" })?;
-        let pt = key.decrypt_oaep(&ct)?;
+        let ct = || {
+            B64.decode(ciphertext_b64.trim())
+                .map_err(|_| DecryptError::InvalidBase64 { field: "ciphertext" })
+        };
+        let pt = match &self.merchant_key {
+            Some(key) => key.decrypt_oaep(&ct()?)?,
+            None => match self.signer.decrypt_oaep_sha1(&ct()?) {
+                Some(Ok(pt)) => pt,
+                Some(Err(_)) => return Err(DecryptError::OaepFailed.into()),
+                None => {
+                    return Err(KeyError::Missing {
+                        what: "merchant private key",
+                        hint: "this custom signer cannot decrypt; configure the private key",
+                    }
+                    .into());
+                }
+            },
+        };
         Ok(String::from_utf8(pt).map_err(|_| DecryptError::NotUtf8 {
             what: "sensitive field",
         })?)

@@ -64,39 +64,15 @@ impl MerchantPrivateKey {
 
     /// Parses a DER PKCS#8 `PrivateKeyInfo`.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
-        const WHAT: &str = "merchant private key";
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| KeyError::Malformed {
-            what: WHAT,
-            reason: e.to_string(),
-        })?;
-        let oid = info.algorithm.oid.to_string();
-        if oid != RSA_OID {
-            return Err(KeyError::NotRsa {
-                what: WHAT,
-                algorithm: oid,
-            });
-        }
-        // Read the modulus size from the structure so a short key is reported as such even when
-        // the backend refuses to load it at all.
-        let pkcs1 =
-            pkcs1::RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).map_err(|e| KeyError::Malformed {
-                what: WHAT,
-                reason: e.to_string(),
-            })?;
-        let bits = uint_bits(pkcs1.modulus.as_bytes());
-        if bits < MIN_RSA_BITS {
-            return Err(KeyError::KeyTooSmall { what: WHAT, bits });
-        }
-        let public = pkcs1::RsaPublicKeyRef {
-            modulus: pkcs1.modulus,
-            public_exponent: pkcs1.public_exponent,
-        };
-        let public_spki = rsa_spki_der(&public).map_err(|reason| KeyError::Malformed { what: WHAT, reason })?;
+        let checked = CheckedPrivateKey::from_pkcs8_der(der)?;
         let key = RsaPrivate::from_pkcs8_der(der).map_err(|e| KeyError::Malformed {
-            what: WHAT,
+            what: CheckedPrivateKey::WHAT,
             reason: e.to_string(),
         })?;
-        Ok(Self { key, public_spki })
+        Ok(Self {
+            key,
+            public_spki: checked.public_spki,
+        })
     }
 
     /// Modulus size in bits.
@@ -119,6 +95,68 @@ impl MerchantPrivateKey {
         self.key
             .oaep_sha1_decrypt(ciphertext)
             .map_err(|_| DecryptError::OaepFailed)
+    }
+}
+
+/// A merchant private key whose PEM and structure were checked (PKCS#8 or PKCS#1, RSA, at least
+/// 2048 bits) without loading it into this build's crypto backend: for a host that signs with
+/// its own library (for example `node:crypto` under wasm) and still wants the core's errors at
+/// construction. Holds no key material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckedPrivateKey {
+    /// Modulus size in bits.
+    pub bits: usize,
+    /// DER `SubjectPublicKeyInfo` of the matching public key.
+    pub public_spki: Vec<u8>,
+}
+
+impl CheckedPrivateKey {
+    const WHAT: &'static str = "merchant private key";
+
+    /// Checks a PEM private key (the errors of [`MerchantPrivateKey::from_pem`]).
+    pub fn from_pem(pem: impl AsRef<[u8]>) -> Result<Self, KeyError> {
+        let (label, der) = pem_decode(Self::WHAT, pem.as_ref())?;
+        match label.as_str() {
+            "PRIVATE KEY" => Self::from_pkcs8_der(&der),
+            "RSA PRIVATE KEY" => Self::from_pkcs8_der(&Zeroizing::new(pkcs1_to_pkcs8(Self::WHAT, &der)?)),
+            "ENCRYPTED PRIVATE KEY" => Err(KeyError::EncryptedPrivateKey { what: Self::WHAT }),
+            other => Err(KeyError::WrongPemKind {
+                what: Self::WHAT,
+                expected: "\"PRIVATE KEY\" (PKCS#8) or \"RSA PRIVATE KEY\" (PKCS#1)",
+                found: other.to_owned(),
+            }),
+        }
+    }
+
+    /// Checks a DER PKCS#8 `PrivateKeyInfo`.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        let malformed = |reason: String| KeyError::Malformed {
+            what: Self::WHAT,
+            reason,
+        };
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| malformed(e.to_string()))?;
+        let oid = info.algorithm.oid.to_string();
+        if oid != RSA_OID {
+            return Err(KeyError::NotRsa {
+                what: Self::WHAT,
+                algorithm: oid,
+            });
+        }
+        // The modulus size comes from the structure, so a short key is reported as such even
+        // when a backend refuses to load it at all.
+        let pkcs1 =
+            pkcs1::RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).map_err(|e| malformed(e.to_string()))?;
+        let bits = uint_bits(pkcs1.modulus.as_bytes());
+        if bits < MIN_RSA_BITS {
+            return Err(KeyError::KeyTooSmall { what: Self::WHAT, bits });
+        }
+        let public = pkcs1::RsaPublicKeyRef {
+            modulus: pkcs1.modulus,
+            public_exponent: pkcs1.public_exponent,
+        };
+        let public_spki = rsa_spki_der(&public).map_err(malformed)?;
+        Ok(Self { bits, public_spki })
     }
 }
 

@@ -53,7 +53,7 @@ pub use error::{
     VerifyError,
 };
 pub use http::{Headers, HttpRequest, HttpResponse, Method};
-pub use keys::{ApiV3Key, MerchantPrivateKey, PlatformCertificate, PublicKey};
+pub use keys::{ApiV3Key, CheckedPrivateKey, MerchantPrivateKey, PlatformCertificate, PublicKey};
 pub use notify::{Acknowledgement, Notification, NotificationEnvelope};
 pub use sign::{FnSigner, SignedMessage, Signer};
 pub use verify::{KeyStore, Verified};

@@ -27,6 +27,14 @@ pub trait Signer: crate::host::MaybeSendSync {
     fn signature_len(&self) -> Option<usize> {
         None
     }
+
+    /// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption with the same private key, for
+    /// [`Client::decrypt_sensitive`](crate::Client::decrypt_sensitive) when the client holds no
+    /// [`MerchantPrivateKey`]. `None` (the default): this signer cannot decrypt.
+    fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Option<Result<Vec<u8>, SignerError>> {
+        let _ = ciphertext;
+        None
+    }
 }
 
 /// Signature lengths accepted from a [`Signer`] that does not state its own: 256, 384 and 512
@@ -71,6 +79,10 @@ impl Signer for SizedSigner {
 
     fn signature_len(&self) -> Option<usize> {
         Some(self.len)
+    }
+
+    fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Option<Result<Vec<u8>, SignerError>> {
+        self.signer.decrypt_oaep_sha1(ciphertext)
     }
 }
 

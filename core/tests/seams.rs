@@ -149,3 +149,78 @@ fn crypto_provider_is_used_for_verification_and_decryption() {
     let _ = client.parse_response(&HttpResponse::new(204, headers, Vec::new()));
     assert_eq!(provider.verifies.load(Ordering::SeqCst), 2);
 }
+
+/// A signer that also decrypts, both with `openssl` (as a KMS holding the key would).
+struct OpensslKey;
+
+impl wechatpay_coupons::Signer for OpensslKey {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
+        openssl_sign(message)
+    }
+
+    fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Option<Result<Vec<u8>, SignerError>> {
+        use std::io::Write;
+        let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/keys/merchant_key.pem");
+        let mut child = std::process::Command::new("openssl")
+            .args(["pkeyutl", "-decrypt", "-pkeyopt", "rsa_padding_mode:oaep", "-inkey"])
+            .arg(key)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        child.stdin.take()?.write_all(ciphertext).ok()?;
+        let out = child.wait_with_output().ok()?;
+        Some(if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(SignerError("openssl refused the ciphertext".into()))
+        })
+    }
+}
+
+#[test]
+fn a_signer_that_decrypts_serves_decrypt_sensitive_without_a_private_key() {
+    let c = case("oaep-decrypt-name");
+    let k: serde_json::Value = serde_json::from_slice(&keyfile("keys.json")).unwrap();
+    let client = Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
+        .signer(Arc::new(OpensslKey))
+        .build()
+        .unwrap();
+    let ct = c["ciphertext_base64"].as_str().unwrap();
+    assert_eq!(client.decrypt_sensitive(ct).unwrap(), c["plaintext"].as_str().unwrap());
+    // A ciphertext the key refuses is the usual decrypt error, not the signer's.
+    let err = client.decrypt_sensitive("AAAA").unwrap_err();
+    assert_eq!(err.code(), "decrypt.oaep_failed");
+
+    // A signer that cannot decrypt: the missing-key error.
+    let plain = Client::builder(k["mchid"].as_str().unwrap(), k["merchant_serial"].as_str().unwrap())
+        .signer(Arc::new(FnSigner(openssl_sign)))
+        .build()
+        .unwrap();
+    assert_eq!(plain.decrypt_sensitive(ct).unwrap_err().code(), "key.missing");
+}
+
+#[test]
+fn checked_private_key_reports_what_the_loader_reports() {
+    use wechatpay_coupons::{CheckedPrivateKey, MerchantPrivateKey};
+    let pem = keyfile("merchant_key.pem");
+    let checked = CheckedPrivateKey::from_pem(&pem).unwrap();
+    let loaded = MerchantPrivateKey::from_pem(&pem).unwrap();
+    assert_eq!(checked.bits, loaded.bits());
+    assert_eq!(checked.public_spki, loaded.public_key_der());
+    let pkcs1 = CheckedPrivateKey::from_pem(keyfile("merchant_key_pkcs1.pem")).unwrap();
+    assert_eq!(pkcs1.bits, 2048);
+    for bad in [
+        b"not a pem".to_vec(),
+        keyfile("wechatpay_pub_key.pem"),
+        keyfile("encrypted_key.pem"),
+        keyfile("ec_key.pem"),
+        keyfile("garbage.pem"),
+        keyfile("rsa1024_key.pem"),
+    ] {
+        let a = CheckedPrivateKey::from_pem(&bad).unwrap_err();
+        let b = MerchantPrivateKey::from_pem(&bad).unwrap_err();
+        assert_eq!(a.code(), b.code());
+    }
+}

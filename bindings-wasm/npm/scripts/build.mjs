@@ -5,14 +5,16 @@
 // Needs: cargo with the wasm32-unknown-unknown target, and `wasm-bindgen` (wasm-bindgen-cli) at
 // exactly the version of the `wasm-bindgen` crate in Cargo.lock; it says how to get either.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = join(pkg, '..', '..');
-const out = join(pkg, 'dist', 'wasm');
+const final = join(pkg, 'dist', 'wasm');
+// Built beside the old output and swapped in at the end, so a running test never sees half a build.
+const out = join(pkg, 'dist', 'wasm.new');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
 
 function lockedVersion(name) {
@@ -56,6 +58,8 @@ if (existsSync(wasmOpt)) {
 } else {
   console.warn('wasm-opt (npm binaryen) not installed: run `npm install` first for a smaller module');
 }
-const size = statSync(bg).size;
-const gz = gzipSync(readFileSync(bg), { level: 9 }).length;
+rmSync(final, { recursive: true, force: true });
+renameSync(out, final);
+const size = statSync(join(final, 'wechatpay_coupons_bg.wasm')).size;
+const gz = gzipSync(readFileSync(join(final, 'wechatpay_coupons_bg.wasm')), { level: 9 }).length;
 console.log(`wechatpay_coupons_bg.wasm: ${size} bytes, ${gz} gzipped`);

@@ -84,17 +84,23 @@ export function makeClient(runtime) {
       const mode = options.crypto ?? runtime.defaultCrypto;
       let host;
       let signer;
+      let hostKey;
       if (mode === 'node') {
         if (!runtime.nodeCryptoProvider) throw invalidArgument('crypto', '"wasm" here: node:crypto is not available in this runtime', 'invalid_input');
         host = runtime.nodeCryptoProvider();
-        if (options.signer === undefined && o.private_key !== undefined) signer = runtime.nodeSigner(o.private_key);
+        if (options.signer === undefined && o.private_key !== undefined) {
+          // node:crypto signs and decrypts; the core only checks the key.
+          hostKey = bytes(typeof o.private_key === 'string' ? o.private_key : Uint8Array.from(o.private_key), 'privateKey');
+          signer = runtime.nodeSigner(hostKey);
+          delete o.private_key;
+        }
       } else if (mode !== 'wasm') {
         if (mode === null || typeof mode !== 'object') throw invalidArgument('crypto', '"node", "wasm" or an object with verify, oaepEncrypt, gcmOpen and gcmSeal', 'invalid_input');
         host = mode;
       }
       if (options.signer !== undefined) {
         if (typeof options.signer !== 'function') throw invalidArgument('signer', 'a function (message: Uint8Array) => Uint8Array');
-        signer = { sign: options.signer, len: undefined };
+        signer = { sign: options.signer };
       }
       let signerCause;
       const signFn = signer && ((message) => {
@@ -106,9 +112,10 @@ export function makeClient(runtime) {
           throw e;
         }
       });
+      this.#signerLabel = options.signer !== undefined ? 'custom' : signer ? 'private key (node:crypto)' : 'private key (wasm)';
       const opts = jsonText(o, 'options');
       try {
-        this.#native = new native.NativeClient(opts, signFn, signer?.len, host, clock);
+        this.#native = new native.NativeClient(opts, signFn, signer?.decrypt, hostKey, host, clock);
       } catch (e) {
         throw fromNative(e);
       }
@@ -129,6 +136,7 @@ export function makeClient(runtime) {
     }
 
     #call;
+    #signerLabel;
 
     /** A client for the merchant that `merchant.json` in `dir` (or the file itself) describes; `overrides` are client options. */
     static fromConfig(dir, overrides = {}) {
@@ -159,7 +167,7 @@ export function makeClient(runtime) {
     }
 
     #describe() {
-      return JSON.parse(this.#native.describe());
+      return { ...JSON.parse(this.#native.describe()), signer: this.#signerLabel };
     }
 
     /** What the client is, without any key material. */

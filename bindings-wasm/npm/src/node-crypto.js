@@ -1,19 +1,22 @@
 // The core's crypto seams on node:crypto: the merchant signer (a KeyObject parsed once per
 // client) and the provider for verification, RSA-OAEP and AES-256-GCM (public keys parsed once
 // per key id and cached in the provider).
-import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, publicEncrypt, sign, verify } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, sign, verify } from 'node:crypto';
 
-/** A signer `(message) => signature` over a private key PEM, with its signature length; `null` when node:crypto cannot read the key (the core then reports why). */
+/**
+ * The merchant key on node:crypto: `sign` (SHA256withRSA) and `decrypt` (RSA-OAEP SHA-1) over
+ * a private key PEM that the core has checked. node:crypto parses it into a KeyObject once, at
+ * its first use, so constructing a client parses no key twice.
+ */
 export function nodeSigner(privateKeyPem) {
-  let key;
-  try {
-    key = createPrivateKey(typeof privateKeyPem === 'string' ? privateKeyPem : Buffer.from(privateKeyPem));
-  } catch {
-    return null;
-  }
-  if (key.asymmetricKeyType !== 'rsa') return null;
-  const len = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) || undefined;
-  return { sign: (message) => sign('sha256', message, key), len };
+  let key = null;
+  const text = typeof privateKeyPem === 'string' ? privateKeyPem : Buffer.from(privateKeyPem);
+  const keyObject = () => (key ??= createPrivateKey(text));
+  return {
+    sign: (message) => sign('sha256', message, keyObject()),
+    decrypt: (ciphertext) =>
+      privateDecrypt({ key: keyObject(), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, ciphertext),
+  };
 }
 
 /** The crypto provider on node:crypto. */
