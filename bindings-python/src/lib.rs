@@ -483,14 +483,30 @@ impl PyClient {
         next.map(|v| to_py_via_json(py, &v, "next page")).transpose()
     }
 
-    /// The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB).
-    fn image_upload_request(&self, py: Python<'_>, filename: String, data: &Bound<'_, PyAny>) -> PyResult<Request> {
+    /// The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB), validated by the
+    /// V-IMG rules under the client's policy (or `validation`).
+    #[pyo3(signature = (filename, data, validation=None))]
+    fn image_upload_request(
+        &self,
+        py: Python<'_>,
+        filename: String,
+        data: &Bound<'_, PyAny>,
+        validation: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Request> {
         let bytes = extract_body(data)?;
+        let policy = match validation {
+            Some(v) if !v.is_none() => policy_from(py, Some(v))?,
+            _ => self.policy.clone(),
+        };
         let client = self.inner.clone();
         let built = py
-            .detach(move || dynamic::build_image(&client, &filename, &bytes))
+            .detach(move || dynamic::build_image(&client, &filename, &bytes, &policy))
             .py_err(py)?;
-        Request::from_core(py, built.request, Some("upload_image"), PyList::empty(py).unbind())
+        let warnings = PyList::empty(py);
+        for w in &built.warnings {
+            warnings.append(errors::violation_dict(py, w)?)?;
+        }
+        Request::from_core(py, built.request, Some("upload_image"), warnings.unbind())
     }
 
     /// Reads a notification's envelope (`id`, `event_type`, …) without verifying or decrypting.

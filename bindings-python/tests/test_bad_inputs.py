@@ -158,9 +158,9 @@ def test_bad_certificates_response_signature() -> None:
 @pytest.mark.parametrize(
     ("filename", "data", "rule"),
     [
-        ("a.gif", b"GIF89a....", "image_type"),
-        ("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024), "image_size"),
-        ("a.png", b"", "image_type"),
+        ("a.gif", b"GIF89a....", "V-IMG-01"),
+        ("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024), "V-IMG-02"),
+        ("a.png", b"", "V-IMG-02"),
     ],
 )
 def test_bad_images(filename: str, data: bytes, rule: str) -> None:

@@ -102,21 +102,8 @@ def triples(violations: Any) -> Set[Tuple[str, str, str]]:
     return {(v["rule"], v["field"], v["severity"]) for v in violations}
 
 
-# Known gap: `Client.upload_image` signs through the core's `image_upload_request`, which does not
-# run the V-IMG request rules (it refuses a bad type with rule "image_type" on "file" and does not
-# warn on content that does not match the name). It should build through the same validated path
-# as every other operation; these cases then pass and the strict xfail turns red as a reminder.
-# Only a wrong violation set (AssertionError) counts as the known gap: any other error fails.
-IMAGE_GAP = "upload_image skips the core's V-IMG request validation (see comment above)"
-
-
 def validation_params() -> List[Any]:
-    out: List[Any] = []
-    for c in VALIDATION["cases"]:
-        gap = c["operation"] == "upload_image" and c["expected"]
-        marks = [pytest.mark.xfail(reason=IMAGE_GAP, strict=True, raises=AssertionError)] if gap else []
-        out.append(pytest.param(c, id=c["name"], marks=marks))
-    return out
+    return [pytest.param(c, id=c["name"]) for c in VALIDATION["cases"]]
 
 
 @pytest.mark.parametrize("case", validation_params())

@@ -216,7 +216,8 @@ def test_media_upload(case: Dict[str, Any]) -> None:
         with pytest.raises(wc.ValidationError) as info:
             client.upload_image(data, case["filename"])
         rule = info.value.violations[0]["rule"]
-        assert rule == ("image_size" if expected["outcome"] == "too-large" else "image_type")
+        # Refused by the V-IMG rules of validation-rules.md §6 (size, then type).
+        assert rule == ("V-IMG-02" if expected["outcome"] == "too-large" else "V-IMG-01")
 
 
 def _headers(h: Any) -> Dict[str, str]:

@@ -252,8 +252,12 @@ impl NativeClient {
 
     /// The signed multipart image upload.
     #[wasm_bindgen(js_name = buildImage)]
-    pub fn build_image(&self, filename: &str, bytes: &[u8]) -> JsResult<NativeRequest> {
-        let built = dynamic::build_image(&self.inner, filename, bytes).js()?;
+    pub fn build_image(&self, filename: &str, bytes: &[u8], validation: Option<String>) -> JsResult<NativeRequest> {
+        let policy = match validation {
+            Some(v) => dynamic::policy_from_value(&parse_json("validation", &v)?).js()?,
+            None => self.policy.clone(),
+        };
+        let built = dynamic::build_image(&self.inner, filename, bytes, &policy).js()?;
         Ok(NativeRequest::new(built.request, violations_json(&built.warnings)?))
     }
 

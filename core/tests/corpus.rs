@@ -89,8 +89,9 @@ fn build_as<O: Operation + DeserializeOwned>(client: &Client, params: &Value) ->
         .favor_request_with(&typed::<O>(params), &ValidationPolicy::default())
 }
 
-/// Builds operation `name` from JSON params: the one dispatch list of this test (the core has
-/// no by-name entry point yet; a binding-facing `build(client, name, params)` would replace it).
+/// Builds operation `name` from JSON params through the typed API. This list is deliberate: the
+/// bindings run the same corpus through `dynamic::build` (by name), so the two paths are each
+/// checked against the corpus, and this test runs without the `dynamic` feature too.
 fn build(client: &Client, name: &str, params: &Value) -> Result<BuiltRequest, Error> {
     match name {
         "create_stock" => build_as::<CreateStockRequest>(client, params),

@@ -244,14 +244,16 @@ fn image_upload_is_built_from_bytes_and_a_file_name() {
         v.extend_from_slice(&[0u8; 64]);
         v
     };
-    let built = dynamic::build_image(&c, "logo.png", &png).unwrap();
+    let built = dynamic::build_image(&c, "logo.png", &png, &ValidationPolicy::default()).unwrap();
     assert_eq!(
         built.request.url,
         c.favor().image_upload_request("logo.png", &png).unwrap().url
     );
     assert!(built.request.body.windows(png.len()).any(|w| w == png.as_slice()));
-    let e = dynamic::build_image(&c, "logo.gif", b"GIF89a").unwrap_err();
-    assert_eq!(e.code(), "input.image_type");
+    let e = dynamic::build_image(&c, "logo.gif", b"GIF89a", &ValidationPolicy::default()).unwrap_err();
+    assert_eq!(e.code(), "validation.violations");
+    let v = violations(e);
+    assert!(v.iter().any(|(_, rule)| rule.starts_with("V-IMG")), "{v:?}");
     let e = dynamic::build(&c, "upload_image", json!({}), &ValidationPolicy::default()).unwrap_err();
     assert!(e.to_string().contains("build_image"), "{e}");
 }

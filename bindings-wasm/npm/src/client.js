@@ -245,9 +245,10 @@ export function makeClient(runtime) {
     parse(name, status, headers, body) {
       return JSON.parse(this.#call(() => this.#native.parse(String(name), status, flatHeaders(headers), bytes(body))));
     }
-    /** The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB). */
-    uploadImage(image, filename) {
-      return new SignedRequest(this.#call(() => this.#native.buildImage(String(filename), bytes(image, 'bytes'))), 'upload_image');
+    /** The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB), checked by the V-IMG rules. */
+    uploadImage(image, filename, { validation } = {}) {
+      const v = validation === undefined ? undefined : jsonText(validation, 'validation');
+      return new SignedRequest(this.#call(() => this.#native.buildImage(String(filename ?? ''), bytes(image, 'bytes'), v)), 'upload_image');
     }
     /** The params of the page after `previous` (a decoded page), or `null` after the last page. */
     nextPage(name, params, previous, { pageMode } = {}) {

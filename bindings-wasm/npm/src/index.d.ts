@@ -230,7 +230,7 @@ export class Client {
   parseResponse(status: number, headers: HeadersLike, body: BodyLike): { status: number; keyId: string; requestId: string | null; data: unknown };
   build<K extends Exclude<OperationName, 'upload_image'>>(name: K, params: Operations[K]['request'], options?: BuildOptions): SignedRequest;
   parse<K extends OperationName>(name: K, status: number, headers: HeadersLike, body: BodyLike): Operations[K]['response'];
-  uploadImage(image: BodyLike, filename: string): SignedRequest;
+  uploadImage(image: BodyLike, filename: string, options?: BuildOptions): SignedRequest;
   nextPage<K extends OperationName>(name: K, params: Operations[K]['request'], previous: Operations[K]['response'], options?: { pageMode?: 'page_index' | 'item_offset' }): Operations[K]['request'] | null;
   pages<K extends OperationName>(name: K, params: Operations[K]['request'], send: Send): AsyncGenerator<Operations[K]['response'], void, void>;
   call<K extends OperationName>(name: K, params: Operations[K]['request'], send: Send): Promise<Operations[K]['response']>;

@@ -69,14 +69,14 @@ pub fn build(client: &Client, name: &str, params: Value, policy: &ValidationPoli
 }
 
 /// The signed multipart image upload of `bytes` named `filename` (JPG, PNG or BMP, at most
-/// 2 MiB). The file is checked by the multipart builder (wrong type or size is an
-/// [`InputError`]), as the typed image upload request of the client does.
-pub fn build_image(client: &Client, filename: &str, bytes: &[u8]) -> Result<BuiltRequest> {
-    let request = client.favor().image_upload_request(filename, bytes)?;
-    Ok(BuiltRequest {
-        request,
-        warnings: Vec::new(),
-    })
+/// 2 MiB), validated under `policy` by the V-IMG rules exactly as the typed
+/// [`ImageUploadRequest`] is (warnings included).
+pub fn build_image(client: &Client, filename: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<BuiltRequest> {
+    let request = ImageUploadRequest {
+        filename: filename.to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    client.favor().favor_request_with(&request, policy)
 }
 
 fn parse_typed<O>(client: &Client, response: &HttpResponse) -> Result<Value>
