@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use js_sys::{Array, Function};
+use js_sys::Function;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -199,7 +199,7 @@ impl NativeClient {
         &self,
         method: &str,
         url: String,
-        headers: &Array,
+        headers: &str,
         body: Vec<u8>,
         base_url: Option<String>,
     ) -> JsResult<NativeRequest> {
@@ -209,7 +209,7 @@ impl NativeClient {
     }
 
     /// Verifies signature headers over a raw body (JSON `{key_id, timestamp, nonce}`).
-    pub fn verify(&self, headers: &Array, body: &[u8]) -> JsResult<String> {
+    pub fn verify(&self, headers: &str, body: &[u8]) -> JsResult<String> {
         let h = headers_from(headers)?;
         let v = self.inner.verify(&h, body).js()?;
         json(&views::VerifiedView::from(&v))
@@ -217,7 +217,7 @@ impl NativeClient {
 
     /// Consumes any response: JSON `{status, key_id, request_id, data}` after verification.
     #[wasm_bindgen(js_name = parseResponse)]
-    pub fn parse_response(&self, status: u16, headers: &Array, body: Vec<u8>) -> JsResult<String> {
+    pub fn parse_response(&self, status: u16, headers: &str, body: Vec<u8>) -> JsResult<String> {
         let resp = response_from(status, headers, body)?;
         let v = self.inner.parse_response(&resp).js()?;
         let data: Value = if v.body.is_empty() {
@@ -262,7 +262,7 @@ impl NativeClient {
     }
 
     /// Verifies and decodes the response of operation `name` (JSON).
-    pub fn parse(&self, name: &str, status: u16, headers: &Array, body: Vec<u8>) -> JsResult<String> {
+    pub fn parse(&self, name: &str, status: u16, headers: &str, body: Vec<u8>) -> JsResult<String> {
         let resp = response_from(status, headers, body)?;
         let value = dynamic::parse(&self.inner, name, &resp).js()?;
         json(&value)
@@ -300,7 +300,7 @@ impl NativeClient {
 
     /// Verifies, decrypts and types a notification (JSON of the notification view).
     #[wasm_bindgen(js_name = parseNotification)]
-    pub fn parse_notification(&self, headers: &Array, body: &[u8]) -> JsResult<String> {
+    pub fn parse_notification(&self, headers: &str, body: &[u8]) -> JsResult<String> {
         let h = headers_from(headers)?;
         let view = self
             .inner
@@ -344,7 +344,7 @@ impl NativeClient {
 
     /// Verifies the `/v3/certificates` response and trusts its valid certificates (JSON view).
     #[wasm_bindgen(js_name = applyCertificatesResponse)]
-    pub fn apply_certificates_response(&self, status: u16, headers: &Array, body: Vec<u8>) -> JsResult<String> {
+    pub fn apply_certificates_response(&self, status: u16, headers: &str, body: Vec<u8>) -> JsResult<String> {
         let resp = response_from(status, headers, body)?;
         let u = self.inner.apply_certificates_response(&resp).js()?;
         json(&views::CertificateUpdateView::from(&u))

@@ -1,5 +1,5 @@
 //! Requests and responses across the boundary. The JS layer flattens any header shape (fetch
-//! `Headers`, a plain object, Node's `IncomingHttpHeaders`) into `[name, value, name, value, …]`
+//! `Headers`, a plain object, Node's `IncomingHttpHeaders`) into `name\nvalue\n…` text
 //! and any body into a `Uint8Array` before calling in (`npm/src/convert.js`).
 
 use js_sys::Array;
@@ -8,26 +8,26 @@ use wechatpay_coupons::{Headers, HttpRequest, HttpResponse, Method};
 
 use crate::errors::{JsResult, invalid};
 
-/// Headers from the flat `[name, value, …]` list the JS layer builds.
-pub fn headers_from(flat: &Array) -> JsResult<Headers> {
+/// Headers from the text the JS layer builds: `name\nvalue\nname\nvalue…` (one string crosses
+/// the boundary instead of one per name and value; a real header never holds a line break, and
+/// one that did would only shift the pairs, which then fail verification as missing headers).
+pub fn headers_from(flat: &str) -> JsResult<Headers> {
     let mut headers = Headers::new();
-    let n = flat.length();
-    if n % 2 != 0 {
-        return Err(invalid("headers", "type", "name/value pairs"));
+    if flat.is_empty() {
+        return Ok(headers);
     }
-    let mut i = 0;
-    while i < n {
-        let (Some(name), Some(value)) = (flat.get(i).as_string(), flat.get(i + 1).as_string()) else {
-            return Err(invalid("headers", "type", "header names and values as strings"));
+    let mut parts = flat.split('\n');
+    while let Some(name) = parts.next() {
+        let Some(value) = parts.next() else {
+            return Err(invalid("headers", "type", "name/value pairs without line breaks"));
         };
         headers.append(name, value);
-        i += 2;
     }
     Ok(headers)
 }
 
 /// A response from its status, flat headers and raw body.
-pub fn response_from(status: u16, flat: &Array, body: Vec<u8>) -> JsResult<HttpResponse> {
+pub fn response_from(status: u16, flat: &str, body: Vec<u8>) -> JsResult<HttpResponse> {
     Ok(HttpResponse::new(status, headers_from(flat)?, body))
 }
 
@@ -98,7 +98,7 @@ impl NativeRequest {
 }
 
 /// A request the JS layer hands back (for `resign`): method, URL, flat headers and body.
-pub fn request_from(method: &str, url: String, flat: &Array, body: Vec<u8>) -> JsResult<HttpRequest> {
+pub fn request_from(method: &str, url: String, flat: &str, body: Vec<u8>) -> JsResult<HttpRequest> {
     Ok(HttpRequest {
         method: method_from(method)?,
         url,

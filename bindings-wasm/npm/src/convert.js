@@ -4,10 +4,10 @@ import { invalidArgument } from './errors.js';
 
 const encoder = new TextEncoder();
 
-/** Any header shape (fetch `Headers`, a plain object, Node's `IncomingHttpHeaders`, pairs) → `[name, value, …]`. */
+/** Any header shape (fetch `Headers`, a plain object, Node's `IncomingHttpHeaders`, pairs) → `name\nvalue\n…`. */
 export function flatHeaders(headers) {
   const flat = [];
-  if (headers === undefined || headers === null) return flat;
+  if (headers === undefined || headers === null) return '';
   if (typeof headers !== 'object') throw invalidArgument('headers', 'a Headers, a plain object or [name, value] pairs');
   const add = (name, value) => {
     if (value === undefined || value === null) return;
@@ -27,7 +27,7 @@ export function flatHeaders(headers) {
   } else {
     for (const [name, value] of Object.entries(headers)) add(name, value);
   }
-  return flat;
+  return flat.join('\n');
 }
 
 /** Any body shape (`Uint8Array`, `Buffer`, `ArrayBuffer`, a typed array view, `string`) → `Uint8Array`. */
