@@ -1,5 +1,5 @@
 //! Requests and responses across the boundary. The JS layer flattens any header shape (fetch
-//! `Headers`, a plain object, Node's `IncomingHttpHeaders`) into `name\nvalue\n…` text
+//! `Headers`, a plain object, Node's `IncomingHttpHeaders`) into the JSON text `[name, value, …]`
 //! and any body into a `Uint8Array` before calling in (`npm/src/convert.js`).
 
 use js_sys::Array;
@@ -8,19 +8,18 @@ use wechatpay_coupons::{Headers, HttpRequest, HttpResponse, Method};
 
 use crate::errors::{JsResult, invalid};
 
-/// Headers from the text the JS layer builds: `name\nvalue\nname\nvalue…` (one string crosses
-/// the boundary instead of one per name and value; a real header never holds a line break, and
-/// one that did would only shift the pairs, which then fail verification as missing headers).
+/// Headers from the JSON text `["name", "value", …]` the JS layer builds (one string crosses the
+/// boundary instead of one per name and value; JSON keeps any character of a value, so a header
+/// holding a line break reaches the core as it was sent and is refused there by name).
 pub fn headers_from(flat: &str) -> JsResult<Headers> {
-    let mut headers = Headers::new();
-    if flat.is_empty() {
-        return Ok(headers);
+    let list: Vec<String> =
+        serde_json::from_str(flat).map_err(|_| invalid("headers", "type", "header names and values as strings"))?;
+    if !list.len().is_multiple_of(2) {
+        return Err(invalid("headers", "type", "name/value pairs"));
     }
-    let mut parts = flat.split('\n');
-    while let Some(name) = parts.next() {
-        let Some(value) = parts.next() else {
-            return Err(invalid("headers", "type", "name/value pairs without line breaks"));
-        };
+    let mut headers = Headers::new();
+    let mut it = list.into_iter();
+    while let (Some(name), Some(value)) = (it.next(), it.next()) {
         headers.append(name, value);
     }
     Ok(headers)

@@ -222,7 +222,7 @@ pub enum VerifyError {
     Probe,
     /// `|now − Wechatpay-Timestamp|` is too large.
     #[error(
-        "Wechatpay-Timestamp {timestamp} is {skew} s away from now ({now}); at most {max_skew} s allowed — check the clock or a replay"
+        "Wechatpay-Timestamp {timestamp} is {skew} s away from now ({now}); it must be less than {max_skew} s — check the clock or a replay"
     )]
     TimestampSkew {
         /// Timestamp of the message.

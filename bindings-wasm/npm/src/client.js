@@ -2,7 +2,7 @@
 // Every coupon operation's pair of methods (`createStock` / `parseCreateStock`, …) is made from
 // the core's operation catalogue when the module loads. Shared by the Node and web entry points:
 // `makeClient(runtime)` receives the native module and what the host offers.
-import { bytes, camelKeys, flatHeaders, jsonText, pem, snake } from './convert.js';
+import { bytes, camelKeys, flatHeaders, jsonText, pem, policyValue, snake } from './convert.js';
 import { fromNative, guard, invalidArgument, SignerError } from './errors.js';
 
 const OPTION_NAMES = new Set([
@@ -70,7 +70,7 @@ export function makeClient(runtime) {
       const o = {};
       for (const [name, value] of Object.entries(options)) {
         if (value === undefined || ['signer', 'crypto', 'now', 'platformCertificates'].includes(name)) continue;
-        o[snake(name)] = PEM_OPTIONS.includes(name) ? pem(value, name) : value;
+        o[snake(name)] = PEM_OPTIONS.includes(name) ? pem(value, name) : name === 'validation' ? policyValue(value) : value;
       }
       if (options.platformCertificates !== undefined) {
         const list = Array.isArray(options.platformCertificates) ? options.platformCertificates : [options.platformCertificates];
@@ -238,7 +238,7 @@ export function makeClient(runtime) {
 
     /** Builds the signed request of operation `name` (see `Client.operations`) from its params. */
     build(name, params, { validation } = {}) {
-      const v = validation === undefined ? undefined : jsonText(validation, 'validation');
+      const v = validation === undefined ? undefined : jsonText(policyValue(validation), 'validation');
       return new SignedRequest(this.#call(() => this.#native.build(String(name), jsonText(params, 'request'), v)), name);
     }
     /** Verifies and decodes the response of operation `name`. */
@@ -247,7 +247,7 @@ export function makeClient(runtime) {
     }
     /** The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB), checked by the V-IMG rules. */
     uploadImage(image, filename, { validation } = {}) {
-      const v = validation === undefined ? undefined : jsonText(validation, 'validation');
+      const v = validation === undefined ? undefined : jsonText(policyValue(validation), 'validation');
       return new SignedRequest(this.#call(() => this.#native.buildImage(String(filename ?? ''), bytes(image, 'bytes'), v)), 'upload_image');
     }
     /** The params of the page after `previous` (a decoded page), or `null` after the last page. */
@@ -314,7 +314,7 @@ export function makeClient(runtime) {
     /** Verifies the `/v3/certificates` response and trusts its valid certificates. */
     applyCertificatesResponse(status, headers, body) {
       const u = JSON.parse(this.#call(() => this.#native.applyCertificatesResponse(status, flatHeaders(headers), bytes(body))));
-      return camelKeys(u);
+      return { ...camelKeys(u), certificates: (u.certificates ?? []).map((c) => camelKeys(c)) };
     }
     /** The signed `GET` of a bill file (`{url, hash_type, hash_value}` from `useFlow` / `refundFlow`). */
     billFileRequest(download) {

@@ -4,10 +4,10 @@ import { invalidArgument } from './errors.js';
 
 const encoder = new TextEncoder();
 
-/** Any header shape (fetch `Headers`, a plain object, Node's `IncomingHttpHeaders`, pairs) → `name\nvalue\n…`. */
+/** Any header shape (fetch `Headers`, a plain object, Node's `IncomingHttpHeaders`, pairs) → JSON `[name, value, …]`. */
 export function flatHeaders(headers) {
   const flat = [];
-  if (headers === undefined || headers === null) return '';
+  if (headers === undefined || headers === null) return '[]';
   if (typeof headers !== 'object') throw invalidArgument('headers', 'a Headers, a plain object or [name, value] pairs');
   const add = (name, value) => {
     if (value === undefined || value === null) return;
@@ -27,7 +27,7 @@ export function flatHeaders(headers) {
   } else {
     for (const [name, value] of Object.entries(headers)) add(name, value);
   }
-  return flat.join('\n');
+  return JSON.stringify(flat);
 }
 
 /** Any body shape (`Uint8Array`, `Buffer`, `ArrayBuffer`, a typed array view, `string`) → `Uint8Array`. */
@@ -73,3 +73,13 @@ export function camelKeys(obj, keep = []) {
 
 /** `snake_case` for a camelCase option name. */
 export const snake = (s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A validation policy for the core: option keys may be camelCase (`promoteWarnings`) or snake_case. */
+export function policyValue(policy) {
+  if (policy !== null && typeof policy === 'object' && !Array.isArray(policy)) {
+    const out = {};
+    for (const [k, v] of Object.entries(policy)) out[snake(k)] = v;
+    return out;
+  }
+  return policy;
+}

@@ -6,7 +6,9 @@ const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
 /** Base class of every error of this package. `code` is the core's stable code. */
 export class WechatPayError extends Error {
-  constructor(message, { code = 'error', kind = 'error', fields = {}, cause } = {}) {
+  /** The `kind` of an error made with `new` (the core sets it on the errors it raises). */
+  static defaultKind = 'error';
+  constructor(message, { code = 'error', kind = new.target.defaultKind, fields = {}, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true });
     /** The core's stable code, `<kind>.<reason>` (for example `verify.timestamp_skew`). */
@@ -20,6 +22,7 @@ export class WechatPayError extends Error {
 
 /** The request breaks documented rules; `violations` lists each one. */
 export class ValidationError extends WechatPayError {
+  static defaultKind = 'validation';
   constructor(message, init = {}) {
     super(message, init);
     this.violations = (init.fields?.violations ?? []).map((v) => ({
@@ -34,21 +37,36 @@ export class ValidationError extends WechatPayError {
   }
 }
 /** A key, certificate or configuration value is missing or unusable. */
-export class KeyConfigError extends WechatPayError {}
+export class KeyConfigError extends WechatPayError {
+  static defaultKind = 'key';
+}
 /** A response or notification failed signature verification. */
-export class SignatureError extends WechatPayError {}
+export class SignatureError extends WechatPayError {
+  static defaultKind = 'verify';
+}
 /** The signature is a `WECHATPAY/SIGNTEST/` probe: answer it like any verification failure. */
-export class ProbeSignatureError extends SignatureError {}
+export class ProbeSignatureError extends SignatureError {
+  static defaultKind = 'probe';
+}
 /** An encrypted payload could not be decrypted. */
-export class DecryptError extends WechatPayError {}
+export class DecryptError extends WechatPayError {
+  static defaultKind = 'decrypt';
+}
 /** A verified body does not have the expected shape. */
-export class DecodeError extends WechatPayError {}
+export class DecodeError extends WechatPayError {
+  static defaultKind = 'decode';
+}
 /** A bill file failed its integrity check or could not be parsed. */
-export class BillError extends WechatPayError {}
+export class BillError extends WechatPayError {
+  static defaultKind = 'bill';
+}
 /** The custom signer failed; `cause` is what it threw. */
-export class SignerError extends WechatPayError {}
+export class SignerError extends WechatPayError {
+  static defaultKind = 'signer';
+}
 /** WeChat Pay answered with a non-2xx status. */
 export class ApiError extends WechatPayError {
+  static defaultKind = 'api';
   constructor(message, init = {}) {
     super(message, init);
     const f = init.fields ?? {};

@@ -111,7 +111,7 @@ export class SignedRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   /** The exact signed body; `undefined` for a GET. */
-  readonly body: Uint8Array | undefined;
+  readonly body: Uint8Array<ArrayBuffer> | undefined;
   /** The operation it was built for, if any. */
   readonly operation: string | undefined;
   /** Validation warnings (never errors: those refuse the build). */
@@ -244,10 +244,11 @@ export class Client {
   applyCertificatesResponse(status: number, headers: HeadersLike, body: BodyLike): {
     added: string[];
     expired: string[];
-    verifiedBy: string | null;
+    verifiedBy: string;
     trustOnFirstUse: boolean;
-    refreshAt: number | null;
-    certificates: unknown[];
+    /** When to download again (Unix seconds). */
+    refreshAt: number;
+    certificates: { serial: string; notBefore: number; notAfter: number; pem: string }[];
   };
   billFileRequest(download: BillDownload): SignedRequest;
 }

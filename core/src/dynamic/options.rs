@@ -110,7 +110,15 @@ impl ClientOptions {
     pub fn from_value(value: Value) -> Result<Self> {
         serde_path_to_error::deserialize::<_, Self>(value).map_err(|e| {
             let path = e.path().to_string();
-            let reason = e.inner().to_string();
+            let mut reason = e.inner().to_string();
+            if reason.contains("untagged enum") {
+                // serde's words for a value of the wrong shape; say which shapes the option takes.
+                reason = match path.as_str() {
+                    "nonce" => "a string or a list of strings".to_owned(),
+                    "platform_certificates" => "a PEM (text or bytes) or a list of them".to_owned(),
+                    _ => "text or bytes".to_owned(),
+                };
+            }
             let field = if path == "." {
                 // A missing or unknown option: the message names it.
                 reason
@@ -308,7 +316,10 @@ pub fn policy_from_value(value: &Value) -> Result<ValidationPolicy> {
                 other => Err(violation(
                     "validation".into(),
                     "invalid_input",
-                    format!("\"default\", \"strict\" or a dict, got {:?}", echo(other)),
+                    format!(
+                        "\"default\", \"strict\" or an object of policy options, got {:?}",
+                        echo(other)
+                    ),
                 )),
             };
         }
@@ -317,7 +328,10 @@ pub fn policy_from_value(value: &Value) -> Result<ValidationPolicy> {
             return Err(violation(
                 "validation".into(),
                 "type",
-                format!("\"default\", \"strict\" or a dict, got {}", json_type(other)),
+                format!(
+                    "\"default\", \"strict\" or an object of policy options, got {}",
+                    json_type(other)
+                ),
             ));
         }
     };

@@ -30,11 +30,11 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} [{}]: {} ({})",
-            self.field, self.rule, self.message, self.message_zh
-        )
+        write!(f, "{} [{}]: {}", self.field, self.rule, self.message)?;
+        if !self.message_zh.is_empty() {
+            write!(f, " ({})", self.message_zh)?;
+        }
+        Ok(())
     }
 }
 
