@@ -299,9 +299,83 @@ fn reformat(text: &str, style: Style, ascii: bool) -> String {
     out
 }
 
+/// A run of characters of one side of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Whether it is absent from the other side.
+    pub differs: bool,
+}
+
+/// Largest LCS table (cells) [`diff`] builds; beyond it the whole middle is marked.
+const MAX_DIFF_CELLS: usize = 1 << 20;
+
+/// The character diff of `a` and `b`: each side as runs, the runs absent from the other side
+/// marked. The common prefix and suffix are cut first; the middle is compared by longest
+/// common subsequence when small enough, else marked as a whole.
+pub fn diff<'a>(a: &'a str, b: &'a str) -> (Vec<Segment<'a>>, Vec<Segment<'a>>) {
+    let (prefix, mid_a, mid_b, suffix) = split_diff(a, b);
+    let (ca, cb): (Vec<(usize, char)>, Vec<(usize, char)>) =
+        (mid_a.char_indices().collect(), mid_b.char_indices().collect());
+    let (n, m) = (ca.len(), cb.len());
+    let (mut keep_a, mut keep_b) = (vec![false; n], vec![false; m]);
+    if n.saturating_mul(m) <= MAX_DIFF_CELLS && n > 0 && m > 0 {
+        // lcs[i][j]: LCS length of ca[i..] and cb[j..].
+        let w = m + 1;
+        let mut lcs = vec![0u32; (n + 1) * w];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i * w + j] = if ca[i].1 == cb[j].1 {
+                    lcs[(i + 1) * w + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n && j < m {
+            if ca[i].1 == cb[j].1 {
+                keep_a[i] = true;
+                keep_b[j] = true;
+                i += 1;
+                j += 1;
+            } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    let side = |text: &'a str, chars: &[(usize, char)], keep: &[bool]| {
+        // Byte ranges of `text` with their flag, adjacent equal flags merged.
+        let base = prefix.len();
+        let mut runs: Vec<(usize, usize, bool)> = vec![(0, base, false)];
+        for (k, (at, c)) in chars.iter().enumerate() {
+            runs.push((base + at, base + at + c.len_utf8(), !keep[k]));
+        }
+        runs.push((text.len() - suffix.len(), text.len(), false));
+        let mut merged: Vec<(usize, usize, bool)> = Vec::new();
+        for r in runs.into_iter().filter(|r| r.0 < r.1) {
+            match merged.last_mut() {
+                Some(last) if last.2 == r.2 && last.1 == r.0 => last.1 = r.1,
+                _ => merged.push(r),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(from, to, differs)| Segment {
+                text: &text[from..to],
+                differs,
+            })
+            .collect::<Vec<_>>()
+    };
+    (side(a, &ca, &keep_a), side(b, &cb, &keep_b))
+}
+
 /// Splits `a` and `b` into (common prefix, differing middle of `a`, differing middle of `b`,
 /// common suffix), on character boundaries.
-pub fn split_diff<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str, &'a str, &'a str) {
+fn split_diff<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str, &'a str, &'a str) {
     let prefix = a
         .char_indices()
         .zip(b.chars())
@@ -444,5 +518,43 @@ mod tests {
         assert_eq!(split_diff("满减", "满额"), ("满", "减", "额", ""));
         assert_eq!(split_diff("a%2Bb", "a+b"), ("a", "%2B", "+", "b"));
         assert_eq!(split_diff("", "x"), ("", "", "x", ""));
+    }
+
+    fn marked<'a>(segs: &[Segment<'a>]) -> Vec<(&'a str, bool)> {
+        segs.iter().map(|s| (s.text, s.differs)).collect()
+    }
+
+    #[test]
+    fn diff_marks_each_differing_run() {
+        let (a, b) = diff("{\"a\": 1, \"b\": 2}", "{\"a\":1,\"b\":2}");
+        assert_eq!(
+            marked(&a),
+            [
+                ("{\"a\":", false),
+                (" ", true),
+                ("1,", false),
+                (" ", true),
+                ("\"b\":", false),
+                (" ", true),
+                ("2}", false)
+            ]
+        );
+        assert_eq!(marked(&b), [("{\"a\":1,\"b\":2}", false)]);
+        let (a, b) = diff("x=%3A&y=%2B", "x=:&y=+");
+        assert_eq!(
+            a.iter().filter(|s| s.differs).map(|s| s.text).collect::<Vec<_>>(),
+            ["%3A", "%2B"]
+        );
+        assert_eq!(
+            b.iter().filter(|s| s.differs).map(|s| s.text).collect::<Vec<_>>(),
+            [":", "+"]
+        );
+        let (a, b) = diff("same", "same");
+        assert_eq!((marked(&a), marked(&b)), (vec![("same", false)], vec![("same", false)]));
+        // Too large for the table: the whole middle is marked.
+        let (x, y) = ("a".repeat(1100) + &"b".repeat(1100), "c".repeat(1100));
+        let (a, b) = diff(&x, &y);
+        assert_eq!((a.len(), b.len()), (1, 1));
+        assert!(a[0].differs && b[0].differs);
     }
 }

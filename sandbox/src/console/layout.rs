@@ -3,6 +3,8 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::sign_diagnosis::Segment;
+
 /// The console's pages, in navigation order: (path, label).
 pub const NAV: [(&str, &str); 6] = [
     ("/console/requests", "Requests"),
@@ -38,8 +40,9 @@ button { background:#fff; border:1px solid var(--muted); border-radius:4px; curs
 button:hover { background:#eef3f0; }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline:3px solid #2f6fdf; outline-offset:2px; }
 .diff { display:grid; grid-template-columns:1fr 1fr; gap:.8rem; }
-.diff mark { background:#ffd7d5; color:#000; }
-.diff mark.signed { background:#fff1b8; }
+.diff mark { background:#ffd7d5; color:#000; outline:1px solid #d92d20; }
+tr.diag td { border-top:0; padding-top:0; }
+.diff mark.signed { background:#fff1b8; outline-color:#9a6700; }
 .nl { color:var(--muted); }
 dl.kv { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; background:#fff; padding:.8rem; border:1px solid var(--line); }
 dl.kv dt { color:var(--muted); }
@@ -111,15 +114,14 @@ pub fn page(title: &str, active: &str, flash: Option<&Flash>, content: Markup) -
     }
 }
 
-/// A canonical message given as (before, marked, after) in a `<pre>`: line ends shown as `↵`,
-/// the marked part in a `<mark>` of class `class`.
-pub fn message(parts: (&str, &str, &str), class: &str) -> Markup {
-    let (before, middle, after) = parts;
+/// A canonical message in a `<pre>`: line ends shown as `↵`, the runs absent from the other
+/// side in a `<mark>` of class `class`.
+pub fn message(segments: &[Segment<'_>], class: &str) -> Markup {
     html! {
         pre {
-            (visible(before))
-            @if !middle.is_empty() { mark class=(class) { (visible(middle)) } }
-            (visible(after))
+            @for s in segments {
+                @if s.differs { mark class=(class) { (visible(s.text)) } } @else { (visible(s.text)) }
+            }
         }
     }
 }

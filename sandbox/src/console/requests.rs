@@ -5,7 +5,7 @@ use maud::{Markup, html};
 
 use crate::request_log::RequestRecord;
 use crate::server::{Shared, lock};
-use crate::sign_diagnosis::{SignDiagnosis, split_diff};
+use crate::sign_diagnosis::{Segment, SignDiagnosis, diff};
 use crate::util::rfc3339;
 
 use super::layout::message;
@@ -86,7 +86,7 @@ pub fn page(shared: &Shared, filter: &RequestFilter) -> Markup {
 fn row(r: &RequestRecord) -> Markup {
     let class = if r.status < 300 { "ok" } else { "bad" };
     html! {
-        tr id=(format!("req-{}", r.seq)) {
+        tr.request id=(format!("req-{}", r.seq)) {
             td { (r.seq) }
             td.mono { (rfc3339(r.at)) }
             td {
@@ -99,11 +99,14 @@ fn row(r: &RequestRecord) -> Markup {
                 }
             }
             td class=(class) { (r.status) @if let Some(c) = &r.code { " " code { (c) } } }
-            td {
-                span class=(class) { (r.verification()) }
-                @if let Some(d) = &r.diagnosis { (diagnosis(d)) }
-            }
+            td { span class=(class) { (r.verification()) } }
             td.mono { (r.request_id) }
+        }
+        @if let Some(d) = &r.diagnosis {
+            tr.diag aria-label=(format!("Signature diagnosis of request {}", r.seq)) {
+                td {}
+                td colspan="5" { (diagnosis(d)) }
+            }
         }
     }
 }
@@ -115,15 +118,15 @@ pub fn diagnosis(d: &SignDiagnosis) -> Markup {
             @match &d.matched {
                 Some(m) => {
                     p { "The signature matches " strong.variant { (m.name) } ": " (m.explanation) "." }
-                    @let (before, expected_mid, signed_mid, after) = split_diff(&d.expected, &m.message);
+                    @let (expected, signed) = diff(&d.expected, &m.message);
                     div.diff {
                         div {
                             h3 { "Expected by the sandbox (bytes sent)" }
-                            (message((before, expected_mid, after), "expected"))
+                            (message(&expected, "expected"))
                         }
                         div {
                             h3 { "Signed by the client" }
-                            (message((before, signed_mid, after), "signed"))
+                            (message(&signed, "signed"))
                         }
                     }
                 }
@@ -134,7 +137,7 @@ pub fn diagnosis(d: &SignDiagnosis) -> Markup {
                         p { "The signature matches neither the expected message nor a usual variant (wrong key, timestamp or nonce?)." }
                     }
                     h3 { "Expected by the sandbox" }
-                    (message((&d.expected, "", ""), "expected"))
+                    (message(&[Segment { text: &d.expected, differs: false }], "expected"))
                 }
             }
         }
