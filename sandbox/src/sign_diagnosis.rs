@@ -114,7 +114,7 @@ pub fn variants(target: &str, body: &[u8]) -> Vec<Variant> {
         }
     };
     if let Some(q) = query {
-        if let Some(decoded) = map_query(q, |s| crate::util::percent_decode(s)) {
+        if let Some(decoded) = map_query(q, crate::util::percent_decode) {
             push_target(
                 "query-decoded",
                 "the query was signed percent-decoded; sign it exactly as sent on the wire",
@@ -145,35 +145,35 @@ pub fn variants(target: &str, body: &[u8]) -> Vec<Variant> {
                 out.push((name, explanation, target.to_owned(), b));
             }
         };
-        if let Ok(text) = std::str::from_utf8(body) {
-            if serde_json::from_str::<serde_json::Value>(text).is_ok() {
-                let compact = reformat(text, Style::Compact, false);
-                push_body(
-                    "body-compact",
-                    "the body was signed compact (no whitespace) but sent with other spacing; sign the bytes sent",
-                    compact.clone().into_bytes(),
-                );
-                push_body(
-                    "body-spaced",
-                    "the body was signed with \", \" and \": \" separators (Python json.dumps default) but sent otherwise; sign the bytes sent",
-                    reformat(text, Style::Spaced, false).into_bytes(),
-                );
-                push_body(
-                    "body-pretty",
-                    "the body was signed pretty-printed (2-space indent) but sent otherwise; sign the bytes sent",
-                    reformat(text, Style::Pretty, false).into_bytes(),
-                );
-                push_body(
-                    "body-ascii-escaped",
-                    "the body was signed with non-ASCII characters as \\u escapes but sent as UTF-8; sign the bytes sent",
-                    reformat(text, Style::Compact, true).into_bytes(),
-                );
-                push_body(
-                    "body-spaced-ascii-escaped",
-                    "the body was signed as Python json.dumps writes it by default (\", \" separators, \\u escapes) but sent otherwise; sign the bytes sent",
-                    reformat(text, Style::Spaced, true).into_bytes(),
-                );
-            }
+        if let Ok(text) = std::str::from_utf8(body)
+            && serde_json::from_str::<serde_json::Value>(text).is_ok()
+        {
+            let compact = reformat(text, Style::Compact, false);
+            push_body(
+                "body-compact",
+                "the body was signed compact (no whitespace) but sent with other spacing; sign the bytes sent",
+                compact.clone().into_bytes(),
+            );
+            push_body(
+                "body-spaced",
+                "the body was signed with \", \" and \": \" separators (Python json.dumps default) but sent otherwise; sign the bytes sent",
+                reformat(text, Style::Spaced, false).into_bytes(),
+            );
+            push_body(
+                "body-pretty",
+                "the body was signed pretty-printed (2-space indent) but sent otherwise; sign the bytes sent",
+                reformat(text, Style::Pretty, false).into_bytes(),
+            );
+            push_body(
+                "body-ascii-escaped",
+                "the body was signed with non-ASCII characters as \\u escapes but sent as UTF-8; sign the bytes sent",
+                reformat(text, Style::Compact, true).into_bytes(),
+            );
+            push_body(
+                "body-spaced-ascii-escaped",
+                "the body was signed as Python json.dumps writes it by default (\", \" separators, \\u escapes) but sent otherwise; sign the bytes sent",
+                reformat(text, Style::Spaced, true).into_bytes(),
+            );
         }
         push_body(
             "body-omitted",
@@ -316,8 +316,8 @@ const MAX_DIFF_CELLS: usize = 1 << 20;
 /// common subsequence when small enough, else marked as a whole.
 pub fn diff<'a>(a: &'a str, b: &'a str) -> (Vec<Segment<'a>>, Vec<Segment<'a>>) {
     let (prefix, mid_a, mid_b, suffix) = split_diff(a, b);
-    let (ca, cb): (Vec<(usize, char)>, Vec<(usize, char)>) =
-        (mid_a.char_indices().collect(), mid_b.char_indices().collect());
+    type Chars = Vec<(usize, char)>;
+    let (ca, cb): (Chars, Chars) = (mid_a.char_indices().collect(), mid_b.char_indices().collect());
     let (n, m) = (ca.len(), cb.len());
     let (mut keep_a, mut keep_b) = (vec![false; n], vec![false; m]);
     if n.saturating_mul(m) <= MAX_DIFF_CELLS && n > 0 && m > 0 {

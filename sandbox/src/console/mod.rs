@@ -61,7 +61,7 @@ fn loopback_host(headers: &HeaderMap) -> bool {
     headers
         .get("host")
         .and_then(|h| h.to_str().ok())
-        .is_some_and(|h| crate::delivery::is_loopback_authority(h))
+        .is_some_and(crate::delivery::is_loopback_authority)
 }
 
 /// Whether a post comes from the console's own pages: no `Origin`, or the origin of `Host`.
