@@ -2,7 +2,7 @@
 //! result, its answer and, for a signature that did not verify, the sandbox's diagnosis.
 //!
 //! Bounded: the newest [`REQUEST_LOG_CAPACITY`] requests are kept, in memory only. Bodies are
-//! kept cut to [`BODY_PREVIEW_CHARS`] characters.
+//! kept cut to [`BODY_PREVIEW_CHARS`] characters, diagnosed messages to [`MESSAGE_CHARS`].
 
 use std::collections::VecDeque;
 
@@ -17,6 +17,9 @@ pub const REQUEST_LOG_CAPACITY: usize = 500;
 
 /// Characters of a request or response body kept in the log.
 pub const BODY_PREVIEW_CHARS: usize = 4000;
+
+/// Characters of a diagnosed canonical message kept in the log.
+pub const MESSAGE_CHARS: usize = 8000;
 
 /// One API request as the console shows it.
 #[derive(Debug, Clone)]
@@ -108,10 +111,8 @@ pub struct Answered<'a> {
     pub headers: &'a HeaderMap,
     /// Request body.
     pub body: &'a [u8],
-    /// Status answered.
-    pub status: u16,
-    /// `Request-ID` answered.
-    pub request_id: &'a str,
+    /// The answer (status and `Request-ID` are read from it).
+    pub response: &'a axum::response::Response,
     /// Response body.
     pub response_body: &'a [u8],
 }
@@ -119,9 +120,16 @@ pub struct Answered<'a> {
 /// Records an answered API request; a `SIGN_ERROR` gets the sandbox's diagnosis (multipart
 /// uploads, whose signed body is their `meta` part, are not diagnosed).
 pub fn record(shared: &Shared, a: &Answered<'_>) {
+    let status = a.response.status().as_u16();
+    let request_id = a
+        .response
+        .headers()
+        .get("Request-ID")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let code = serde_json::from_slice::<serde_json::Value>(a.response_body)
         .ok()
-        .filter(|_| a.status >= 400)
+        .filter(|_| status >= 400)
         .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned));
     let is_upload = a
         .headers
@@ -136,6 +144,14 @@ pub fn record(shared: &Shared, a: &Answered<'_>) {
             a.headers,
             a.body,
         )
+        .map(|mut d| {
+            // Kept bounded like the bodies: the messages hold the whole body.
+            d.expected = truncate(&d.expected, MESSAGE_CHARS);
+            if let Some(m) = d.matched.as_mut() {
+                m.message = truncate(&m.message, MESSAGE_CHARS);
+            }
+            d
+        })
     } else {
         None
     };
@@ -150,9 +166,9 @@ pub fn record(shared: &Shared, a: &Answered<'_>) {
         method: a.method.to_owned(),
         target: truncate(a.target, 2048),
         request_body,
-        status: a.status,
+        status,
         code,
-        request_id: a.request_id.to_owned(),
+        request_id: request_id.to_owned(),
         response_body: preview(a.response_body),
         diagnosis,
     };

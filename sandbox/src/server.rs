@@ -505,23 +505,15 @@ async fn dispatch(
             (error_response(&shared, &e), e.body_json())
         }
     };
-    let request_id = response
-        .headers()
-        .get("Request-ID")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    crate::request_log::record(
-        &shared,
-        &crate::request_log::Answered {
-            method: parts.method.as_str(),
-            target: &logged_target,
-            headers: &logged_headers,
-            body: &logged_body,
-            status: response.status().as_u16(),
-            request_id,
-            response_body: &response_body,
-        },
-    );
+    let answered = crate::request_log::Answered {
+        method: parts.method.as_str(),
+        target: &logged_target,
+        headers: &logged_headers,
+        body: &logged_body,
+        response: &response,
+        response_body: &response_body,
+    };
+    crate::request_log::record(&shared, &answered);
     response
 }
 
