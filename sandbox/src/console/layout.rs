@@ -25,6 +25,8 @@ nav a { margin-right:.9rem; color:var(--fg); text-decoration:none; padding:.15re
 nav a[aria-current=page] { border-bottom-color:var(--accent); font-weight:600; }
 main { padding:1rem 1.2rem 3rem; max-width:1400px; }
 h1 { font-size:1.3rem; margin:.2rem 0 1rem; }
+h2 { font-size:1.05rem; margin:1.2rem 0 .5rem; }
+h3 { font-size:.9rem; margin:.6rem 0 .2rem; color:var(--muted); }
 table { border-collapse:collapse; width:100%; background:#fff; }
 th, td { text-align:left; padding:.35rem .5rem; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:.85rem; color:var(--muted); font-weight:600; }
