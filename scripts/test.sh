@@ -20,6 +20,8 @@
 #   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
 #   interop          both interop parts
 #   fuzz             every libFuzzer target for FUZZ_SMOKE_SECONDS (default 5; SKIP_FUZZ=1 skips)
+#   console          the sandbox's web console in headless chromium (Debian package, installed when
+#                    missing) driven by playwright-core (npm ci into sandbox/console-test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -150,7 +152,16 @@ fuzz() {
     fi
 }
 
-ALL=(rust python node interop-python interop-node fuzz)
+console_part() {
+    step "console: the sandbox console in headless Debian chromium driven by playwright-core"
+    command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+    node_ensure
+    sandbox_bin
+    npm_ci sandbox/console-test
+    (cd sandbox/console-test && CHROMIUM_BIN="$(command -v chromium)" node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
+}
+
+ALL=(rust python node interop-python interop-node fuzz console)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for part in "$@"; do
     case "$part" in
@@ -161,6 +172,7 @@ for part in "$@"; do
         interop-node) interop_node ;;
         interop) interop_python; interop_node ;;
         fuzz) fuzz ;;
+        console) console_part ;;
         *) echo "unknown part '$part' (expected one of: ${ALL[*]} interop; none = everything)" >&2; exit 2 ;;
     esac
 done

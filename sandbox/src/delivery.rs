@@ -128,6 +128,7 @@ pub async fn deliver(shared: Arc<Shared>, index: usize, url: String, body: Vec<u
                     error: Some(e.message),
                     probe,
                     serial: String::new(),
+                    latency_ms: 0,
                 };
                 record(&shared, index, a, false);
                 continue;
@@ -136,6 +137,7 @@ pub async fn deliver(shared: Arc<Shared>, index: usize, url: String, body: Vec<u
         let serial = headers[3].1.clone();
         let request_id = format!("NOTIFY-{:016}", shared.seq());
         let timeout = shared.config.delivery_timeout;
+        let sent = std::time::Instant::now();
         let result = match &target {
             Ok(t) => post(t, &headers, &request_id, &body, timeout).await,
             Err(e) => Err(e.clone()),
@@ -151,6 +153,7 @@ pub async fn deliver(shared: Arc<Shared>, index: usize, url: String, body: Vec<u
             error,
             probe,
             serial,
+            latency_ms: u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX),
         };
         record(&shared, index, a, ok);
         if ok {

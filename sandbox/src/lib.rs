@@ -30,6 +30,7 @@
 //! `sandbox` and `demo` subcommands) lives in its own package, `wechatpay-coupons-cli` (`cli/`).
 
 pub mod bills;
+pub mod console;
 pub mod delivery;
 pub mod demo;
 pub mod dir_lock;
@@ -40,8 +41,10 @@ pub mod media;
 pub mod merchant;
 pub mod notify;
 pub mod receiver;
+pub mod request_log;
 pub mod serve;
 pub mod server;
+pub mod sign_diagnosis;
 pub mod state;
 pub mod store;
 pub mod util;

@@ -29,6 +29,8 @@ pub struct Attempt {
     pub probe: bool,
     /// Key id in `Wechatpay-Serial`.
     pub serial: String,
+    /// Milliseconds from sending to the answer (or the error).
+    pub latency_ms: u64,
 }
 
 /// A notification and its delivery history.
@@ -48,6 +50,9 @@ pub struct Delivery {
     pub acknowledged: bool,
     /// All attempts used without acknowledgement.
     pub gave_up: bool,
+    /// The signed-over envelope sent (kept to redeliver it).
+    #[serde(skip)]
+    pub body: Vec<u8>,
 }
 
 fn parse_body(body: &[u8]) -> Result<Value, ApiErr> {
@@ -244,6 +249,7 @@ pub fn queue_coupon_use(shared: &Arc<Shared>, coupon: &Value) -> Result<Value, A
             attempts: Vec::new(),
             acknowledged: false,
             gave_up: false,
+            body: body.clone(),
         });
         d.len() - 1
     };
@@ -252,6 +258,23 @@ pub fn queue_coupon_use(shared: &Arc<Shared>, coupon: &Value) -> Result<Value, A
         .runtime
         .spawn(crate::delivery::deliver(s, index, cb.notify_url, body));
     Ok(json!(id))
+}
+
+/// Delivers the notification at `index` of the delivery log again, with the usual retries (its
+/// new attempts are added to the same entry). Returns its id.
+pub fn redeliver(shared: &Arc<Shared>, index: usize) -> Result<String, ApiErr> {
+    let (id, url, body) = {
+        let mut d = lock(&shared.deliveries);
+        let entry = d
+            .get_mut(index)
+            .ok_or_else(|| ApiErr::not_found(format!("no notification number {index} in the delivery log")))?;
+        entry.gave_up = false;
+        (entry.id.clone(), entry.notify_url.clone(), entry.body.clone())
+    };
+    shared
+        .runtime
+        .spawn(crate::delivery::deliver(shared.clone(), index, url, body));
+    Ok(id)
 }
 
 /// Adds an attempt to the delivery log entry `index`.

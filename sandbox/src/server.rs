@@ -76,6 +76,8 @@ pub struct Shared {
     pub events: LimitEvents,
     /// Notification delivery attempts in flight (at most `limits.max_concurrent_deliveries`).
     pub delivery_slots: Arc<tokio::sync::Semaphore>,
+    /// API requests answered, for the console.
+    pub requests: Mutex<crate::request_log::RequestLog>,
 }
 
 /// Locks a mutex, recovering from poisoning (state stays consistent: every transition is
@@ -110,6 +112,7 @@ impl Shared {
             deliveries: Mutex::new(Vec::new()),
             bills: Mutex::new(HashMap::new()),
             runtime,
+            requests: Mutex::new(crate::request_log::RequestLog::default()),
         }
     }
 
@@ -312,7 +315,8 @@ impl Shared {
         Ok(())
     }
 
-    fn caller(&self) -> Caller<'_> {
+    /// The caller of business operations: this merchant at business time.
+    pub(crate) fn caller(&self) -> Caller<'_> {
         Caller {
             mchid: &self.merchant.config.mchid,
             appid: &self.merchant.config.appid,
@@ -473,10 +477,14 @@ async fn dispatch(
             None => plain(&shared, 404, "application/json", Vec::new()),
         };
     }
+    if crate::console::is_console_path(&path) {
+        return crate::console::serve(shared, peer, &method, &path, &query, &parts.headers, body).await;
+    }
     if !path.starts_with("/v3/") {
         return plain(&shared, 404, "application/json", Vec::new());
     }
     let headers = parts.headers;
+    let (logged_headers, logged_body, logged_target) = (headers.clone(), body.clone(), target.clone());
     let s = shared.clone();
     // RSA work and the state lock are blocking: keep them off the async workers.
     let result = tokio::task::spawn_blocking(move || {
@@ -485,12 +493,28 @@ async fn dispatch(
         s.sync_state().and(r)
     })
     .await;
-    match result {
-        Ok(Ok(Reply::Signed(key, status, v))) => signed(&shared, key, status, &v),
-        Ok(Ok(Reply::File(bytes))) => plain(&shared, 200, "text/plain; charset=utf-8", bytes),
-        Ok(Err(e)) => error_response(&shared, &e),
-        Err(_) => error_response(&shared, &ApiErr::new(500, "SYSTEM_ERROR", "internal error")),
-    }
+    let (response, response_body) = match result {
+        Ok(Ok(Reply::Signed(key, status, v))) => (signed(&shared, key, status, &v), v.to_string().into_bytes()),
+        Ok(Ok(Reply::File(bytes))) => {
+            let summary = format!("(file, {} bytes)", bytes.len()).into_bytes();
+            (plain(&shared, 200, "text/plain; charset=utf-8", bytes), summary)
+        }
+        Ok(Err(e)) => (error_response(&shared, &e), e.body_json()),
+        Err(_) => {
+            let e = ApiErr::new(500, "SYSTEM_ERROR", "internal error");
+            (error_response(&shared, &e), e.body_json())
+        }
+    };
+    let answered = crate::request_log::Answered {
+        method: parts.method.as_str(),
+        target: &logged_target,
+        headers: &logged_headers,
+        body: &logged_body,
+        response: &response,
+        response_body: &response_body,
+    };
+    crate::request_log::record(&shared, &answered);
+    response
 }
 
 enum Reply {
