@@ -141,7 +141,7 @@ impl NonceSource for FixedNonce {
             self.values.get(*i)
         };
         let v = v.cloned().ok_or(CryptoError::Operation(
-            "FixedNonce is used up: each fixed nonce is used once (use FixedNonce::repeating in tests that need one nonce for every request)",
+            "the fixed nonces are used up: each is used once, a repeated nonce being a replay (give one nonce per request)",
         ))?;
         *i = i.saturating_add(1);
         Ok(v)
