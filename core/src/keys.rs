@@ -247,7 +247,11 @@ impl fmt::Debug for ApiV3Key {
 pub struct PublicKey {
     id: String,
     spki_der: Arc<[u8]>,
-    parsed: Arc<RsaPublic>,
+    bits: usize,
+    /// The backend's form of the key: parsed at construction on native targets; on wasm32 at
+    /// first use, since a host crypto provider (`node:crypto`) usually does the RSA work there
+    /// and RSA key parsing in wasm is slow. The structure is checked at construction either way.
+    parsed: Arc<std::sync::OnceLock<Result<RsaPublic, String>>>,
 }
 
 impl PublicKey {
@@ -274,13 +278,19 @@ impl PublicKey {
         if bits < MIN_RSA_BITS {
             return Err(KeyError::KeyTooSmall { what: WHAT, bits });
         }
-        let parsed = RsaPublic::from_spki_der(der).map_err(|e| KeyError::Malformed {
-            what: WHAT,
-            reason: e.to_string(),
-        })?;
+        let parsed = std::sync::OnceLock::new();
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let key = RsaPublic::from_spki_der(der).map_err(|e| KeyError::Malformed {
+                what: WHAT,
+                reason: e.to_string(),
+            })?;
+            let _ = parsed.set(Ok(key));
+        }
         Ok(Self {
             id: id.into(),
             spki_der: der.into(),
+            bits,
             parsed: Arc::new(parsed),
         })
     }
@@ -297,11 +307,14 @@ impl PublicKey {
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.parsed.bits()
+        self.bits
     }
 
-    pub(crate) fn parsed(&self) -> &RsaPublic {
-        &self.parsed
+    pub(crate) fn parsed(&self) -> Result<&RsaPublic, crate::error::CryptoError> {
+        self.parsed
+            .get_or_init(|| RsaPublic::from_spki_der(&self.spki_der).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| crate::error::CryptoError::Key(e.clone()))
     }
 }
 

@@ -51,7 +51,6 @@ impl RsaPrivate {
 pub(crate) struct RsaPublic {
     verify: signature::ParsedPublicKey,
     encrypt: rsa::OaepPublicEncryptingKey,
-    bits: usize,
 }
 
 impl RsaPublic {
@@ -60,14 +59,9 @@ impl RsaPublic {
         let verify = signature::ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
             .map_err(|e| CryptoError::Key(e.to_string()))?;
         let enc = rsa::PublicEncryptingKey::from_der(der).map_err(|e| CryptoError::Key(e.to_string()))?;
-        let bits = enc.key_size_bits();
         let encrypt =
             rsa::OaepPublicEncryptingKey::new(enc).map_err(|_| CryptoError::Key("unsupported RSA key".into()))?;
-        Ok(Self { verify, encrypt, bits })
-    }
-
-    pub(crate) fn bits(&self) -> usize {
-        self.bits
+        Ok(Self { verify, encrypt })
     }
 
     pub(crate) fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {

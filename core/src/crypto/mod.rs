@@ -120,11 +120,11 @@ impl CryptoProvider for BuiltinCrypto {
         message: &[u8],
         signature: &[u8],
     ) -> Result<bool, CryptoError> {
-        Ok(key.parsed().verify_sha256(message, signature))
+        Ok(key.parsed()?.verify_sha256(message, signature))
     }
 
     fn rsa_oaep_sha1_encrypt(&self, key: &crate::keys::PublicKey, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        key.parsed().oaep_sha1_encrypt(plaintext)
+        key.parsed()?.oaep_sha1_encrypt(plaintext)
     }
 
     fn aes256gcm_open(

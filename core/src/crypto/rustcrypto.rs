@@ -57,10 +57,6 @@ impl RsaPublic {
             .map_err(|e| CryptoError::Key(e.to_string()))
     }
 
-    pub(crate) fn bits(&self) -> usize {
-        self.0.size() * 8
-    }
-
     pub(crate) fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
         let hashed = Sha256::digest(message);
         self.0.verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, signature).is_ok()
