@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::operations::json_type;
-use crate::client::{Client, SerialPolicy};
+use crate::client::{Client, ClientBuilder, SerialPolicy};
 use crate::clock::{FixedClock, FixedNonce};
 use crate::error::{Error, InputError, Result, echo};
 use crate::favor::ops::PageMode;
@@ -156,8 +156,23 @@ impl ClientOptions {
         self.page_mode.as_deref().map(page_mode_by_name).transpose()
     }
 
+    /// Replaces the fixed nonces (used in turn, for tests and replays); empty: random nonces.
+    pub fn set_nonces(&mut self, nonces: Vec<String>) {
+        self.nonce = if nonces.is_empty() {
+            None
+        } else {
+            Some(OneOrMany::Many(nonces))
+        };
+    }
+
     /// Builds the client. Key errors name the option ([`KeyError`](crate::KeyError) `what`).
     pub fn build(self) -> Result<Client> {
+        self.into_builder()?.build()
+    }
+
+    /// The checked client builder the options describe, for a binding to add what options
+    /// cannot carry (a foreign [`Signer`](crate::Signer)) before [`build`](ClientBuilder::build).
+    pub fn into_builder(self) -> Result<ClientBuilder> {
         // Checked first, so a wrong name is reported before any key is parsed.
         self.policy()?;
         self.page()?;
@@ -199,9 +214,8 @@ impl ClientOptions {
         if let Some(s) = self.max_skew {
             b = b.max_skew(s);
         }
-        b.serial_policy(serial)
-            .allow_http_notify_url(self.allow_http_notify_url)
-            .build()
+        Ok(b.serial_policy(serial)
+            .allow_http_notify_url(self.allow_http_notify_url))
     }
 }
 
