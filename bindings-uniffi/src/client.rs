@@ -95,11 +95,8 @@ impl fmt::Display for Client {
     }
 }
 
-fn pem(k: KeyMaterial) -> PemSource {
-    match k {
-        KeyMaterial::Text { text } => PemSource::Text(text),
-        KeyMaterial::Bytes { bytes } => PemSource::Bytes(bytes),
-    }
+fn pem(k: Arc<KeyMaterial>) -> PemSource {
+    PemSource::Bytes(k.to_bytes())
 }
 
 fn parse_method(method: &str) -> Result<Method> {
@@ -220,15 +217,15 @@ impl Client {
     }
 
     /// Trusts another WeChat Pay public key (after a rotation).
-    pub fn trust_public_key(&self, key_id: String, pem: KeyMaterial) -> Result<()> {
-        let key = wechatpay_public_key(&key_id, pem.into_bytes())?;
+    pub fn trust_public_key(&self, key_id: String, pem: Arc<KeyMaterial>) -> Result<()> {
+        let key = wechatpay_public_key(&key_id, pem.to_bytes())?;
         self.inner.trust(|s| s.add_public_key(key));
         Ok(())
     }
 
     /// Trusts a platform certificate (X.509 PEM).
-    pub fn trust_certificate(&self, pem: KeyMaterial) -> Result<()> {
-        let cert = PlatformCertificate::from_pem(pem.into_bytes())?;
+    pub fn trust_certificate(&self, pem: Arc<KeyMaterial>) -> Result<()> {
+        let cert = PlatformCertificate::from_pem(pem.to_bytes())?;
         self.inner.trust(|s| s.add_certificate(cert));
         Ok(())
     }

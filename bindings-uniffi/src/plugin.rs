@@ -1,6 +1,8 @@
 //! APIv2 HMAC-SHA256 signatures: the mini-program `<send-coupon>` plugin and the H5 coupon page.
 //! The APIv2 key belongs on the merchant's server only.
 
+use std::sync::Arc;
+
 use wechatpay_coupons::favor::plugin::{
     ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5, plugin_sign as core_plugin_sign,
     v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
@@ -9,8 +11,8 @@ use wechatpay_coupons::favor::plugin::{
 use crate::error::{Result, Violation, invalid};
 use crate::types::KeyMaterial;
 
-fn key(k: KeyMaterial) -> Result<ApiV2Key> {
-    Ok(ApiV2Key::new(k.into_bytes())?)
+fn key(k: Arc<KeyMaterial>) -> Result<ApiV2Key> {
+    Ok(ApiV2Key::new(k.to_bytes())?)
 }
 
 /// One name/value parameter of an APIv2 signature.
@@ -99,7 +101,7 @@ pub struct H5CouponRequest {
 
 /// APIv2 HMAC-SHA256 over `params`.
 #[uniffi::export]
-pub fn v2_hmac_sign(params: Vec<Param>, apiv2_key: KeyMaterial) -> Result<V2Signature> {
+pub fn v2_hmac_sign(params: Vec<Param>, apiv2_key: Arc<KeyMaterial>) -> Result<V2Signature> {
     let refs: Vec<(&str, &str)> = params.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect();
     let s = core_v2_sign(&refs, &key(apiv2_key)?)?;
     Ok(V2Signature {
@@ -110,7 +112,7 @@ pub fn v2_hmac_sign(params: Vec<Param>, apiv2_key: KeyMaterial) -> Result<V2Sign
 
 /// Checks an APIv2 HMAC-SHA256 `sign` (constant time).
 #[uniffi::export]
-pub fn verify_v2_hmac(params: Vec<Param>, apiv2_key: KeyMaterial, sign: String) -> Result<bool> {
+pub fn verify_v2_hmac(params: Vec<Param>, apiv2_key: Arc<KeyMaterial>, sign: String) -> Result<bool> {
     let refs: Vec<(&str, &str)> = params.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect();
     Ok(core_verify(&refs, &key(apiv2_key)?, &sign))
 }
@@ -120,7 +122,7 @@ pub fn verify_v2_hmac(params: Vec<Param>, apiv2_key: KeyMaterial, sign: String) 
 pub fn plugin_sign(
     send_coupon_merchant: String,
     entries: Vec<SendCouponEntry>,
-    apiv2_key: KeyMaterial,
+    apiv2_key: Arc<KeyMaterial>,
 ) -> Result<SendCouponPayload> {
     let mut params = Vec::with_capacity(entries.len());
     for (i, e) in entries.into_iter().enumerate() {
@@ -157,7 +159,7 @@ pub fn plugin_sign(
 
 /// Builds and signs the H5 coupon page URL (商家券).
 #[uniffi::export]
-pub fn h5_coupon_url(request: H5CouponRequest, apiv2_key: KeyMaterial) -> Result<H5CouponUrl> {
+pub fn h5_coupon_url(request: H5CouponRequest, apiv2_key: Arc<KeyMaterial>) -> Result<H5CouponUrl> {
     let params = H5CouponParams {
         stock_id: request.stock_id,
         out_request_no: request.out_request_no,

@@ -2,6 +2,8 @@
 //! from the core's types, in one place.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
 
 use wechatpay_coupons::dynamic::views::{self, NotificationResource};
 use wechatpay_coupons::favor::events::CouponUseEvent;
@@ -10,28 +12,47 @@ use wechatpay_coupons::{Headers, HttpRequest, HttpResponse};
 
 use crate::error::Violation;
 
-/// A PEM document or key, as text or as bytes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum KeyMaterial {
-    /// Text (PEM, or the 32-character APIv3 key).
-    Text {
-        /// The text.
-        text: String,
-    },
-    /// Bytes.
-    Bytes {
-        /// The bytes.
-        bytes: Vec<u8>,
-    },
+/// A PEM document or key, given as text or as bytes. Opaque: its `toString()` never shows the
+/// material (private keys and the APIv3 key are secrets).
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct KeyMaterial {
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyMaterial([redacted], {} bytes)", self.bytes.len())
+    }
+}
+
+impl fmt::Display for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
 }
 
 impl KeyMaterial {
     /// The bytes of the material.
-    pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            KeyMaterial::Text { text } => text.into_bytes(),
-            KeyMaterial::Bytes { bytes } => bytes,
-        }
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.bytes.clone()
+    }
+}
+
+#[uniffi::export]
+impl KeyMaterial {
+    /// Material given as text (PEM, or the 32-character APIv3 key).
+    #[uniffi::constructor]
+    pub fn text(text: String) -> Arc<Self> {
+        Arc::new(Self {
+            bytes: text.into_bytes(),
+        })
+    }
+
+    /// Material given as bytes.
+    #[uniffi::constructor]
+    pub fn bytes(bytes: Vec<u8>) -> Arc<Self> {
+        Arc::new(Self { bytes })
     }
 }
 
@@ -46,19 +67,19 @@ pub struct ClientConfig {
     pub merchant_serial: String,
     /// The merchant private key (PKCS#8 or PKCS#1 PEM). Never ship it inside an app.
     #[uniffi(default)]
-    pub private_key: Option<KeyMaterial>,
+    pub private_key: Option<Arc<KeyMaterial>>,
     /// The APIv3 key (32 bytes). Never ship it inside an app.
     #[uniffi(default)]
-    pub apiv3_key: Option<KeyMaterial>,
+    pub apiv3_key: Option<Arc<KeyMaterial>>,
     /// The WeChat Pay public key id (`PUB_KEY_ID_…`), with `wechatpay_public_key`.
     #[uniffi(default)]
     pub wechatpay_public_key_id: Option<String>,
     /// The WeChat Pay public key PEM.
     #[uniffi(default)]
-    pub wechatpay_public_key: Option<KeyMaterial>,
+    pub wechatpay_public_key: Option<Arc<KeyMaterial>>,
     /// Platform certificates (X.509 PEM).
     #[uniffi(default)]
-    pub platform_certificates: Vec<KeyMaterial>,
+    pub platform_certificates: Vec<Arc<KeyMaterial>>,
     /// The base URL (default `https://api.mch.weixin.qq.com`).
     #[uniffi(default)]
     pub base_url: Option<String>,

@@ -2407,6 +2407,155 @@ public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
 
 
 /**
+ * A PEM document or key, given as text or as bytes. Opaque: its `toString()` never shows the
+ * material (private keys and the APIv3 key are secrets).
+ */
+public protocol KeyMaterialProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * A PEM document or key, given as text or as bytes. Opaque: its `toString()` never shows the
+ * material (private keys and the APIv3 key are secrets).
+ */
+open class KeyMaterial: KeyMaterialProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_clone_keymaterial(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_free_keymaterial(handle, $0) }
+    }
+
+    
+    /**
+     * Material given as bytes.
+     */
+public static func bytes(bytes: Data) -> KeyMaterial  {
+    return try!  FfiConverterTypeKeyMaterial_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_bytes(
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Material given as text (PEM, or the 32-character APIv3 key).
+     */
+public static func text(text: String) -> KeyMaterial  {
+    return try!  FfiConverterTypeKeyMaterial_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_text(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_keymaterial_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyMaterial: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = KeyMaterial
+
+    public static func lift(_ handle: UInt64) throws -> KeyMaterial {
+        return KeyMaterial(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: KeyMaterial) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyMaterial {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: KeyMaterial, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyMaterial_lift(_ handle: UInt64) throws -> KeyMaterial {
+    return try FfiConverterTypeKeyMaterial.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyMaterial_lower(_ value: KeyMaterial) -> UInt64 {
+    return FfiConverterTypeKeyMaterial.lower(value)
+}
+
+
+
+
+
+
+/**
  * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
  * request and handing the decoded page (from `parse…`) to `accept`.
  */
@@ -3765,7 +3914,7 @@ public func FfiConverterTypeCertificateUpdate_lower(_ value: CertificateUpdate) 
  * required: a client without `private_key` signs with a foreign `Signer` (or does not sign),
  * one without `apiv3_key` does not decrypt.
  */
-public struct ClientConfig: Equatable, Hashable {
+public struct ClientConfig {
     /**
      * The merchant id.
      */
@@ -5915,93 +6064,6 @@ public func FfiConverterTypeViolation_lower(_ value: Violation) -> RustBuffer {
 
 
 /**
- * A PEM document or key, as text or as bytes.
- */
-
-public enum KeyMaterial: Equatable, Hashable {
-    
-    /**
-     * Text (PEM, or the 32-character APIv3 key).
-     */
-    case text(
-        /**
-         * The text.
-         */text: String
-    )
-    /**
-     * Bytes.
-     */
-    case bytes(
-        /**
-         * The bytes.
-         */bytes: Data
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension KeyMaterial: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyMaterial: FfiConverterRustBuffer {
-    typealias SwiftType = KeyMaterial
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyMaterial {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .text(text: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 2: return .bytes(bytes: try FfiConverterData.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: KeyMaterial, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .text(text):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(text, into: &buf)
-            
-        
-        case let .bytes(bytes):
-            writeInt(&buf, Int32(2))
-            FfiConverterData.write(bytes, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyMaterial_lift(_ buf: RustBuffer) throws -> KeyMaterial {
-    return try FfiConverterTypeKeyMaterial.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyMaterial_lower(_ value: KeyMaterial) -> RustBuffer {
-    return FfiConverterTypeKeyMaterial.lower(value)
-}
-
-
-
-/**
  * Every failure of the library. `code` is the core's stable `<kind>.<reason>` code (for
  * example `verify.timestamp_skew`), `text` the core's message and `fields_json` the error's
  * fields as a JSON object (line numbers, serials, lengths; never secrets).
@@ -6449,6 +6511,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeyMaterial: FfiConverterRustBuffer {
+    typealias SwiftType = KeyMaterial?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeyMaterial.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeyMaterial.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
     typealias SwiftType = Signer?
 
@@ -6545,30 +6631,6 @@ fileprivate struct FfiConverterOptionTypeSignedRequest: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeKeyMaterial: FfiConverterRustBuffer {
-    typealias SwiftType = KeyMaterial?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeKeyMaterial.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeKeyMaterial.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -6586,6 +6648,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer {
+    typealias SwiftType = [KeyMaterial]
+
+    public static func write(_ value: [KeyMaterial], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKeyMaterial.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KeyMaterial] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KeyMaterial]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKeyMaterial.read(from: &buf))
         }
         return seq
     }
@@ -6744,31 +6831,6 @@ fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer {
-    typealias SwiftType = [KeyMaterial]
-
-    public static func write(_ value: [KeyMaterial], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeKeyMaterial.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KeyMaterial] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [KeyMaterial]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeKeyMaterial.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -6917,16 +6979,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_func_retry_advice_for_transport_failure() != 44405) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_func_h5_coupon_url() != 39165) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_func_h5_coupon_url() != 2500) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_func_plugin_sign() != 62731) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_func_plugin_sign() != 40520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_func_v2_hmac_sign() != 19938) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_func_v2_hmac_sign() != 44254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_func_verify_v2_hmac() != 60940) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_func_verify_v2_hmac() != 58730) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_billdigest_finish() != 64396) {
@@ -7016,10 +7078,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_sign() != 51144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_certificate() != 51319) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_certificate() != 8241) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_public_key() != 57475) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_public_key() != 31048) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_trusted_keys() != 40917) {
@@ -7161,6 +7223,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_pager_new() != 55984) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_bytes() != 57193) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_text() != 54005) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -869,6 +869,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_constructor_pager_new(
     ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_bytes(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_text(
+    ): Int
     external fun ffi_wechatpay_coupons_uniffi_uniffi_contract_version(
     ): Int
 
@@ -972,9 +976,9 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_sign(`ptr`: Long,`method`: RustBuffer.ByValue,`url`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_trust_certificate(`ptr`: Long,`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_trust_certificate(`ptr`: Long,`pem`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_trust_public_key(`ptr`: Long,`keyId`: RustBuffer.ByValue,`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_trust_public_key(`ptr`: Long,`keyId`: RustBuffer.ByValue,`pem`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_trusted_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1074,6 +1078,16 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_pager_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_clone_keymaterial(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_free_keymaterial(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_bytes(`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_text(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_keymaterial_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_func_acknowledgement(`errorCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_func_operations_json(uniffi_out_err: UniffiRustCallStatus, 
@@ -1082,13 +1096,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_func_retry_advice_for_transport_failure(`attempt`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_func_h5_coupon_url(`request`: RustBuffer.ByValue,`apiv2Key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_func_h5_coupon_url(`request`: RustBuffer.ByValue,`apiv2Key`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_func_plugin_sign(`sendCouponMerchant`: RustBuffer.ByValue,`entries`: RustBuffer.ByValue,`apiv2Key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_func_plugin_sign(`sendCouponMerchant`: RustBuffer.ByValue,`entries`: RustBuffer.ByValue,`apiv2Key`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_func_v2_hmac_sign(`params`: RustBuffer.ByValue,`apiv2Key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_func_v2_hmac_sign(`params`: RustBuffer.ByValue,`apiv2Key`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_func_verify_v2_hmac(`params`: RustBuffer.ByValue,`apiv2Key`: RustBuffer.ByValue,`sign`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_func_verify_v2_hmac(`params`: RustBuffer.ByValue,`apiv2Key`: Long,`sign`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun ffi_wechatpay_coupons_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1221,16 +1235,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_retry_advice_for_transport_failure() and 0xFFFF) != 44405) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_h5_coupon_url() and 0xFFFF) != 39165) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_h5_coupon_url() and 0xFFFF) != 2500) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_plugin_sign() and 0xFFFF) != 62731) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_plugin_sign() and 0xFFFF) != 40520) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_v2_hmac_sign() and 0xFFFF) != 19938) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_v2_hmac_sign() and 0xFFFF) != 44254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_verify_v2_hmac() and 0xFFFF) != 60940) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_func_verify_v2_hmac() and 0xFFFF) != 58730) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_billdigest_finish() and 0xFFFF) != 64396) {
@@ -1320,10 +1334,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_sign() and 0xFFFF) != 51144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_certificate() and 0xFFFF) != 51319) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_certificate() and 0xFFFF) != 8241) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_public_key() and 0xFFFF) != 57475) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_trust_public_key() and 0xFFFF) != 31048) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_trusted_keys() and 0xFFFF) != 40917) {
@@ -1465,6 +1479,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_pager_new() and 0xFFFF) != 55984) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_bytes() and 0xFFFF) != 57193) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_keymaterial_text() and 0xFFFF) != 54005) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -4463,6 +4483,294 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
 
 
 /**
+ * A PEM document or key, given as text or as bytes. Opaque: its `toString()` never shows the
+ * material (private keys and the APIv3 key are secrets).
+ */
+public interface KeyMaterialInterface {
+    
+    companion object
+}
+
+/**
+ * A PEM document or key, given as text or as bytes. Opaque: its `toString()` never shows the
+ * material (private keys and the APIv3 key are secrets).
+ */
+open class KeyMaterial: Disposable, AutoCloseable, KeyMaterialInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_free_keymaterial(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_clone_keymaterial(handle, status)
+        }
+    }
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_keymaterial_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    companion object {
+        
+    /**
+     * Material given as bytes.
+     */ fun `bytes`(`bytes`: kotlin.ByteArray): KeyMaterial {
+            return FfiConverterTypeKeyMaterial.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_bytes(
+    
+        
+        FfiConverterByteArray.lower(`bytes`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * Material given as text (PEM, or the 32-character APIv3 key).
+     */ fun `text`(`text`: kotlin.String): KeyMaterial {
+            return FfiConverterTypeKeyMaterial.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_text(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyMaterial: FfiConverter<KeyMaterial, Long> {
+    override fun lower(value: KeyMaterial): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): KeyMaterial {
+        return KeyMaterial(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): KeyMaterial {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: KeyMaterial) = 8UL
+
+    override fun write(value: KeyMaterial, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
  * request and handing the decoded page (from `parse…`) to `accept`.
  */
@@ -5998,11 +6306,34 @@ data class ClientConfig (
      */
     var `pageMode`: kotlin.String? = null 
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`mchid`,
+        this.`merchantSerial`,
+        this.`privateKey`,
+        this.`apiv3Key`,
+        this.`wechatpayPublicKeyId`,
+        this.`wechatpayPublicKey`,
+        this.`platformCertificates`,
+        this.`baseUrl`,
+        this.`userAgent`,
+        this.`now`,
+        this.`nonces`,
+        this.`maxSkew`,
+        this.`allowHttpNotifyUrl`,
+        this.`serialPolicy`,
+        this.`validation`,
+        this.`pageMode`
+    )
+    }
     
     companion object
 }
@@ -7471,104 +7802,6 @@ public object FfiConverterTypeViolation: FfiConverterRustBuffer<Violation> {
 
 
 
-/**
- * A PEM document or key, as text or as bytes.
- */
-sealed class KeyMaterial {
-    
-    /**
-     * Text (PEM, or the 32-character APIv3 key).
-     */
-    data class Text(
-        /**
-         * The text.
-         */
-        val `text`: kotlin.String) : KeyMaterial()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * Bytes.
-     */
-    data class Bytes(
-        /**
-         * The bytes.
-         */
-        val `bytes`: kotlin.ByteArray) : KeyMaterial()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyMaterial : FfiConverterRustBuffer<KeyMaterial>{
-    override fun read(buf: ByteBuffer): KeyMaterial {
-        return when(buf.getInt()) {
-            1 -> KeyMaterial.Text(
-                FfiConverterString.read(buf),
-                )
-            2 -> KeyMaterial.Bytes(
-                FfiConverterByteArray.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: KeyMaterial): ULong = when(value) {
-        is KeyMaterial.Text -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`text`)
-            )
-        }
-        is KeyMaterial.Bytes -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterByteArray.allocationSize(value.`bytes`)
-            )
-        }
-    }
-
-    override fun write(value: KeyMaterial, buf: ByteBuffer) {
-        when(value) {
-            is KeyMaterial.Text -> {
-                buf.putInt(1)
-                FfiConverterString.write(value.`text`, buf)
-                Unit
-            }
-            is KeyMaterial.Bytes -> {
-                buf.putInt(2)
-                FfiConverterByteArray.write(value.`bytes`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
 
 
 /**
@@ -8209,6 +8442,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeKeyMaterial: FfiConverterRustBuffer<KeyMaterial?> {
+    override fun read(buf: ByteBuffer): KeyMaterial? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeKeyMaterial.read(buf)
+    }
+
+    override fun allocationSize(value: KeyMaterial?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeKeyMaterial.allocationSize(value)
+        }
+    }
+
+    override fun write(value: KeyMaterial?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeKeyMaterial.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSigner: FfiConverterRustBuffer<Signer?> {
     override fun read(buf: ByteBuffer): Signer? {
         if (buf.get().toInt() == 0) {
@@ -8337,38 +8602,6 @@ public object FfiConverterOptionalTypeSignedRequest: FfiConverterRustBuffer<Sign
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeKeyMaterial: FfiConverterRustBuffer<KeyMaterial?> {
-    override fun read(buf: ByteBuffer): KeyMaterial? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeKeyMaterial.read(buf)
-    }
-
-    override fun allocationSize(value: KeyMaterial?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeKeyMaterial.allocationSize(value)
-        }
-    }
-
-    override fun write(value: KeyMaterial?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeKeyMaterial.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -8387,6 +8620,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer<List<KeyMaterial>> {
+    override fun read(buf: ByteBuffer): List<KeyMaterial> {
+        val len = buf.getInt()
+        return List<KeyMaterial>(len) {
+            FfiConverterTypeKeyMaterial.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KeyMaterial>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKeyMaterial.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KeyMaterial>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKeyMaterial.write(it, buf)
         }
     }
 }
@@ -8555,34 +8816,6 @@ public object FfiConverterSequenceTypeViolation: FfiConverterRustBuffer<List<Vio
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeViolation.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer<List<KeyMaterial>> {
-    override fun read(buf: ByteBuffer): List<KeyMaterial> {
-        val len = buf.getInt()
-        return List<KeyMaterial>(len) {
-            FfiConverterTypeKeyMaterial.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<KeyMaterial>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeKeyMaterial.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<KeyMaterial>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeKeyMaterial.write(it, buf)
         }
     }
 }
