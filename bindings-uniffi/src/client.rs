@@ -18,7 +18,7 @@ use wechatpay_coupons::{Client as CoreClient, Method, PlatformCertificate};
 use crate::error::{Result, WechatPayError, invalid};
 use crate::types::{
     CertificateUpdate, ClientConfig, EncryptedField, KeyMaterial, Notification, NotificationEnvelope, SignedMessage,
-    SignedRequest, Verified, VerifiedResponse, headers, response,
+    SignedRequest, Verified, VerifiedResponse, response,
 };
 
 /// Signs request messages with the merchant key wherever it lives: a JCA `PrivateKey`, the
@@ -41,6 +41,18 @@ impl wechatpay_coupons::Signer for ForeignSigner {
             Err(WechatPayError::SignerError { text, .. }) => Err(CoreSignerError(text)),
             Err(e) => Err(CoreSignerError(format!("the custom signer failed: {e}"))),
         }
+    }
+}
+
+/// The signer of a client built with neither a private key nor a `Signer`: such a client
+/// verifies, decrypts and decodes (the mobile-safe shape) and refuses to sign.
+struct VerifyOnly;
+
+impl wechatpay_coupons::Signer for VerifyOnly {
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, CoreSignerError> {
+        Err(CoreSignerError(
+            "this client has no private key and no signer: it verifies and decodes only".into(),
+        ))
     }
 }
 
@@ -119,7 +131,11 @@ impl Client {
                 env!("CARGO_PKG_VERSION")
             ));
         }
+        let verify_only = o.private_key.is_none() && signer.is_none();
         let mut b = o.into_builder()?;
+        if verify_only {
+            b = b.signer(Arc::new(VerifyOnly));
+        }
         if let Some(c) = &clock {
             b = b.clock(c.clone());
         }
@@ -263,7 +279,7 @@ impl Client {
         let core = wechatpay_coupons::HttpRequest {
             method: parse_method(&request.method)?,
             url: request.url,
-            headers: headers(request.headers),
+            headers: request.headers.into_iter().collect(),
             body: request.body,
         };
         let r = self.inner.resign(&core, base_url.as_deref())?;
@@ -271,7 +287,7 @@ impl Client {
     }
 
     /// Verifies the signature headers over a raw body.
-    pub fn verify(&self, headers: HashMap<String, String>, body: Vec<u8>) -> Result<Verified> {
+    pub fn verify(&self, headers: HashMap<String, Vec<String>>, body: Vec<u8>) -> Result<Verified> {
         let v = self.inner.verify(&crate::types::headers(headers), &body)?;
         Ok(Verified {
             key_id: v.key_id,
@@ -284,7 +300,7 @@ impl Client {
     pub fn parse_response(
         &self,
         status: u16,
-        headers: HashMap<String, String>,
+        headers: HashMap<String, Vec<String>>,
         body: Vec<u8>,
     ) -> Result<VerifiedResponse> {
         let v = self.inner.parse_response(&response(status, headers, body))?;
@@ -309,7 +325,7 @@ impl Client {
         &self,
         operation: String,
         status: u16,
-        headers: HashMap<String, String>,
+        headers: HashMap<String, Vec<String>>,
         body: Vec<u8>,
     ) -> Result<String> {
         crate::operations::parse(self, &operation, status, headers, body)
@@ -331,7 +347,7 @@ impl Client {
     }
 
     /// Verifies a notification over its raw body, decrypts and types it.
-    pub fn parse_notification(&self, headers: HashMap<String, String>, body: Vec<u8>) -> Result<Notification> {
+    pub fn parse_notification(&self, headers: HashMap<String, Vec<String>>, body: Vec<u8>) -> Result<Notification> {
         let n = self.inner.parse_notification(&crate::types::headers(headers), &body)?;
         Ok(views::NotificationView::new(n)?.into())
     }
@@ -371,7 +387,7 @@ impl Client {
     pub fn apply_certificates_response(
         &self,
         status: u16,
-        headers: HashMap<String, String>,
+        headers: HashMap<String, Vec<String>>,
         body: Vec<u8>,
     ) -> Result<CertificateUpdate> {
         let u = self

@@ -2,7 +2,7 @@
 //! the mechanical mapping of every core error onto it, from the core's stable `code()`,
 //! `kind()` and `fields()`. Messages come from the core: never key material or plaintext.
 
-use wechatpay_coupons::error::Error;
+use wechatpay_coupons::error::{Error, echo};
 use wechatpay_coupons::favor::ops::FavorErrorKind;
 use wechatpay_coupons::favor::validation::{Severity, Violation as CoreViolation};
 
@@ -92,15 +92,17 @@ pub enum WechatPayError {
         fields_json: String,
     },
     /// WeChat Pay answered with a non-2xx status.
-    #[error("{code}: HTTP {status} {api_code:?} {api_message:?} (request id {request_id:?})")]
+    #[error("{code}: {text}")]
     ApiError {
         /// Stable code.
         code: String,
+        /// Message (long values cut).
+        text: String,
         /// HTTP status.
         status: u16,
         /// WeChat Pay's machine code, e.g. `PARAM_ERROR`.
         api_code: Option<String>,
-        /// WeChat Pay's message.
+        /// WeChat Pay's message (cut at 64 characters; the whole answer is in `body`).
         api_message: Option<String>,
         /// The `detail` object as JSON text.
         detail_json: Option<String>,
@@ -198,12 +200,13 @@ impl From<Error> for WechatPayError {
                 code,
                 status: a.status,
                 api_code: a.code.clone(),
-                api_message: a.message.clone(),
+                api_message: a.message.as_deref().map(|m| echo(m).into_owned()),
                 detail_json: a.detail.as_ref().map(ToString::to_string),
                 request_id: a.request_id.clone(),
                 retryable: a.retryable(),
                 error_kind: FavorErrorKind::of(a).name().to_owned(),
                 body: a.body.clone(),
+                text,
             },
             Error::Decode(d) => WechatPayError::DecodeError {
                 what: d.what.clone(),

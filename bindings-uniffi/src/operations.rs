@@ -31,7 +31,7 @@ pub fn parse(
     client: &Client,
     name: &str,
     status: u16,
-    headers: HashMap<String, String>,
+    headers: HashMap<String, Vec<String>>,
     body: Vec<u8>,
 ) -> Result<String> {
     let value = dynamic::parse(&client.inner, name, &response(status, headers, body))?;
@@ -53,7 +53,7 @@ macro_rules! operations {
                 }
 
                 /// Verifies and decodes this operation's response into JSON text.
-                pub fn $parse(&self, status: u16, headers: HashMap<String, String>, body: Vec<u8>) -> Result<String> {
+                pub fn $parse(&self, status: u16, headers: HashMap<String, Vec<String>>, body: Vec<u8>) -> Result<String> {
                     parse(self, stringify!($name), status, headers, body)
                 }
             )*
@@ -101,7 +101,12 @@ operations! {
 #[uniffi::export]
 impl Client {
     /// Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
-    pub fn parse_upload_image(&self, status: u16, headers: HashMap<String, String>, body: Vec<u8>) -> Result<String> {
+    pub fn parse_upload_image(
+        &self,
+        status: u16,
+        headers: HashMap<String, Vec<String>>,
+        body: Vec<u8>,
+    ) -> Result<String> {
         parse(self, "upload_image", status, headers, body)
     }
 }

@@ -142,13 +142,16 @@ impl SignedRequest {
     }
 }
 
-/// Response headers (any case) into the core's header map.
-pub fn headers(h: HashMap<String, String>) -> Headers {
-    h.into_iter().collect()
+/// Received headers (any case; every value of a repeated header, as `java.net.http` and
+/// `com.sun.net.httpserver` give them) into the core's header list.
+pub fn headers(h: HashMap<String, Vec<String>>) -> Headers {
+    h.into_iter()
+        .flat_map(|(name, values)| values.into_iter().map(move |v| (name.clone(), v)))
+        .collect()
 }
 
 /// A response into the core's.
-pub fn response(status: u16, h: HashMap<String, String>, body: Vec<u8>) -> HttpResponse {
+pub fn response(status: u16, h: HashMap<String, Vec<String>>, body: Vec<u8>) -> HttpResponse {
     HttpResponse::new(status, headers(h), body)
 }
 

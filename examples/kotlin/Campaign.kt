@@ -28,9 +28,10 @@ import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 import java.util.Base64
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicInteger
 
 /** A response as the binding's parse methods take it. */
-class Reply(val status: UShort, val headers: Map<String, String>, val body: ByteArray)
+class Reply(val status: UShort, val headers: Map<String, List<String>>, val body: ByteArray)
 
 /** Sends a signed request exactly as built, with the JDK's HTTP client. */
 object Http {
@@ -42,8 +43,7 @@ object Http {
             .method(r.method, if (r.body.isEmpty()) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofByteArray(r.body))
         for ((k, v) in r.headers) if (k.lowercase() !in restricted) b.header(k, v)
         val resp = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray())
-        val headers = resp.headers().map().mapValues { it.value.first() }
-        return Reply(resp.statusCode().toUShort(), headers, resp.body())
+        return Reply(resp.statusCode().toUShort(), resp.headers().map(), resp.body())
     }
 }
 
@@ -51,10 +51,13 @@ object Http {
 class NotifyReceiver(private val client: Client, private val onEvent: (Notification) -> Unit) : AutoCloseable {
     private val server: HttpServer = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
 
+    /** Notifications answered so far. */
+    val answered = AtomicInteger()
+
     init {
         server.createContext("/wechatpay/notify") { ex ->
             val body = ex.requestBody.readAllBytes()
-            val headers = ex.requestHeaders.mapValues { it.value.first() }
+            val headers: Map<String, List<String>> = ex.requestHeaders
             val ack = try {
                 onEvent(client.parseNotification(headers, body))
                 acknowledgement(null)
@@ -64,6 +67,7 @@ class NotifyReceiver(private val client: Client, private val onEvent: (Notificat
             ex.responseHeaders.add("Content-Type", ack.contentType)
             ex.sendResponseHeaders(ack.status.toInt(), ack.body.size.toLong())
             ex.responseBody.use { it.write(ack.body) }
+            answered.incrementAndGet()
         }
         server.start()
     }
@@ -115,7 +119,7 @@ fun field(json: String, name: String): String =
 /** The whole flow; [useCoupon] asks the sandbox to use a coupon (it then notifies). */
 fun campaign(client: Client, appid: String, useCoupon: (couponId: String, openid: String) -> Unit): CampaignResult {
     val mchid = client.mchid()
-    fun call(req: SignedRequest, parse: (UShort, Map<String, String>, ByteArray) -> String): String {
+    fun call(req: SignedRequest, parse: (UShort, Map<String, List<String>>, ByteArray) -> String): String {
         val r = Http.send(req)
         return parse(r.status, r.headers, r.body)
     }
@@ -141,7 +145,7 @@ fun campaign(client: Client, appid: String, useCoupon: (couponId: String, openid
         }
         useCoupon(coupons[0].second, coupons[0].first)
         val deadline = System.nanoTime() + 15_000_000_000L
-        while (events.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20)
+        while (receiver.answered.get() == 0 && System.nanoTime() < deadline) Thread.sleep(20)
 
         // The use-flow bill: download, check its SHA-1 in constant memory, then parse it.
         val flow = call(client.useFlow("""{"stock_id":"$stockId"}"""), client::parseUseFlow)

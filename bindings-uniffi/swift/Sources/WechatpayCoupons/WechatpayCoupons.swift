@@ -973,7 +973,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * Verifies a `/v3/certificates` response and trusts its valid certificates.
      */
-    func applyCertificatesResponse(status: UInt16, headers: [String: String], body: Data) throws  -> CertificateUpdate
+    func applyCertificatesResponse(status: UInt16, headers: [String: [String]], body: Data) throws  -> CertificateUpdate
     
     /**
      * The base URL requests go to.
@@ -1045,17 +1045,17 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Verifies and decodes the response of coupon operation `operation`; the decoded response
      * as JSON text (`null` for an empty 204).
      */
-    func parse(operation: String, status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parse(operation: String, status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies a notification over its raw body, decrypts and types it.
      */
-    func parseNotification(headers: [String: String], body: Data) throws  -> Notification
+    func parseNotification(headers: [String: [String]], body: Data) throws  -> Notification
     
     /**
      * Any response: a 2xx must verify over the raw body; another status is an `ApiError`.
      */
-    func parseResponse(status: UInt16, headers: [String: String], body: Data) throws  -> VerifiedResponse
+    func parseResponse(status: UInt16, headers: [String: [String]], body: Data) throws  -> VerifiedResponse
     
     /**
      * A signed request to `path_and_query` (already percent-encoded) under the base URL.
@@ -1106,7 +1106,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * Verifies the signature headers over a raw body.
      */
-    func verify(headers: [String: String], body: Data) throws  -> Verified
+    func verify(headers: [String: [String]], body: Data) throws  -> Verified
     
     /**
      * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
@@ -1183,92 +1183,92 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseCreateStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseGetCallback(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseGetCoupon(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseGetStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseGetStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseListStockItems(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseListStockMerchants(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseListStocks(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseListStocks(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseListUserCoupons(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseModifyItemCodes(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parsePauseStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseRefundFlow(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseRestartStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseSendCoupon(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseSetCallback(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseStartStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseStartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseStopStock(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseStopStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
      */
-    func parseUploadImage(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    func parseUseFlow(status: UInt16, headers: [String: String], body: Data) throws  -> String
+    func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
     
     /**
      * Pauses a stock.
@@ -1423,13 +1423,13 @@ public static func fromConfig(path: String, baseUrl: String? = nil, signer: Sign
     /**
      * Verifies a `/v3/certificates` response and trusts its valid certificates.
      */
-open func applyCertificatesResponse(status: UInt16, headers: [String: String], body: Data)throws  -> CertificateUpdate  {
+open func applyCertificatesResponse(status: UInt16, headers: [String: [String]], body: Data)throws  -> CertificateUpdate  {
     return try  FfiConverterTypeCertificateUpdate_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_apply_certificates_response(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1610,14 +1610,14 @@ open func outRequestNo()throws  -> String  {
      * Verifies and decodes the response of coupon operation `operation`; the decoded response
      * as JSON text (`null` for an empty 204).
      */
-open func parse(operation: String, status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parse(operation: String, status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(operation),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1626,12 +1626,12 @@ open func parse(operation: String, status: UInt16, headers: [String: String], bo
     /**
      * Verifies a notification over its raw body, decrypts and types it.
      */
-open func parseNotification(headers: [String: String], body: Data)throws  -> Notification  {
+open func parseNotification(headers: [String: [String]], body: Data)throws  -> Notification  {
     return try  FfiConverterTypeNotification_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_notification(
             self.uniffiCloneHandle(),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1640,13 +1640,13 @@ open func parseNotification(headers: [String: String], body: Data)throws  -> Not
     /**
      * Any response: a 2xx must verify over the raw body; another status is an `ApiError`.
      */
-open func parseResponse(status: UInt16, headers: [String: String], body: Data)throws  -> VerifiedResponse  {
+open func parseResponse(status: UInt16, headers: [String: [String]], body: Data)throws  -> VerifiedResponse  {
     return try  FfiConverterTypeVerifiedResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_response(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1775,12 +1775,12 @@ open func uploadImage(filename: String, data: Data)throws  -> SignedRequest  {
     /**
      * Verifies the signature headers over a raw body.
      */
-open func verify(headers: [String: String], body: Data)throws  -> Verified  {
+open func verify(headers: [String: [String]], body: Data)throws  -> Verified  {
     return try  FfiConverterTypeVerified_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_verify(
             self.uniffiCloneHandle(),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1942,13 +1942,13 @@ open func modifyItemCodes(paramsJson: String = "{}", validation: String? = nil)t
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseCreateStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_create_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1957,13 +1957,13 @@ open func parseCreateStock(status: UInt16, headers: [String: String], body: Data
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseGetCallback(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_callback(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1972,13 +1972,13 @@ open func parseGetCallback(status: UInt16, headers: [String: String], body: Data
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseGetCoupon(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_coupon(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -1987,13 +1987,13 @@ open func parseGetCoupon(status: UInt16, headers: [String: String], body: Data)t
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseGetStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseGetStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2002,13 +2002,13 @@ open func parseGetStock(status: UInt16, headers: [String: String], body: Data)th
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseListStockItems(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_items(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2017,13 +2017,13 @@ open func parseListStockItems(status: UInt16, headers: [String: String], body: D
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseListStockMerchants(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_merchants(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2032,13 +2032,13 @@ open func parseListStockMerchants(status: UInt16, headers: [String: String], bod
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseListStocks(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseListStocks(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stocks(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2047,13 +2047,13 @@ open func parseListStocks(status: UInt16, headers: [String: String], body: Data)
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseListUserCoupons(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_user_coupons(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2062,13 +2062,13 @@ open func parseListUserCoupons(status: UInt16, headers: [String: String], body: 
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseModifyItemCodes(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_modify_item_codes(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2077,13 +2077,13 @@ open func parseModifyItemCodes(status: UInt16, headers: [String: String], body: 
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parsePauseStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_pause_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2092,13 +2092,13 @@ open func parsePauseStock(status: UInt16, headers: [String: String], body: Data)
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseRefundFlow(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_refund_flow(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2107,13 +2107,13 @@ open func parseRefundFlow(status: UInt16, headers: [String: String], body: Data)
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseRestartStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_restart_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2122,13 +2122,13 @@ open func parseRestartStock(status: UInt16, headers: [String: String], body: Dat
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseSendCoupon(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_send_coupon(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2137,13 +2137,13 @@ open func parseSendCoupon(status: UInt16, headers: [String: String], body: Data)
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseSetCallback(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_set_callback(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2152,13 +2152,13 @@ open func parseSetCallback(status: UInt16, headers: [String: String], body: Data
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseStartStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseStartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_start_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2167,13 +2167,13 @@ open func parseStartStock(status: UInt16, headers: [String: String], body: Data)
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseStopStock(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseStopStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_stop_stock(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2182,13 +2182,13 @@ open func parseStopStock(status: UInt16, headers: [String: String], body: Data)t
     /**
      * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
      */
-open func parseUploadImage(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_upload_image(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2197,13 +2197,13 @@ open func parseUploadImage(status: UInt16, headers: [String: String], body: Data
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-open func parseUseFlow(status: UInt16, headers: [String: String], body: Data)throws  -> String  {
+open func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_use_flow(
             self.uniffiCloneHandle(),
         FfiConverterUInt16.lower(status),
-        FfiConverterDictionaryStringString.lower(headers),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -6148,13 +6148,16 @@ enum WechatPayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          * Stable code.
          */code: String, 
         /**
+         * Message (long values cut).
+         */text: String, 
+        /**
          * HTTP status.
          */status: UInt16, 
         /**
          * WeChat Pay's machine code, e.g. `PARAM_ERROR`.
          */apiCode: String?, 
         /**
-         * WeChat Pay's message.
+         * WeChat Pay's message (cut at 64 characters; the whole answer is in `body`).
          */apiMessage: String?, 
         /**
          * The `detail` object as JSON text.
@@ -6280,6 +6283,7 @@ public struct FfiConverterTypeWechatPayError: FfiConverterRustBuffer {
             )
         case 6: return .ApiError(
             code: try FfiConverterString.read(from: &buf), 
+            text: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             apiCode: try FfiConverterOptionString.read(from: &buf), 
             apiMessage: try FfiConverterOptionString.read(from: &buf), 
@@ -6354,9 +6358,10 @@ public struct FfiConverterTypeWechatPayError: FfiConverterRustBuffer {
             FfiConverterString.write(fieldsJson, into: &buf)
             
         
-        case let .ApiError(code,status,apiCode,apiMessage,detailJson,requestId,retryable,errorKind,body):
+        case let .ApiError(code,text,status,apiCode,apiMessage,detailJson,requestId,retryable,errorKind,body):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(text, into: &buf)
             FfiConverterUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(apiCode, into: &buf)
             FfiConverterOptionString.write(apiMessage, into: &buf)
@@ -6853,6 +6858,32 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringSequenceString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [String]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterSequenceString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [String]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterSequenceString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 /**
  * The answer to a notification after processing it: `error_code` `null` → 200 success; a
  * verification failure (`verify.*`, `probe.*`) → 401; `decrypt.*` / `decode.*` → 400;
@@ -7012,7 +7043,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_verifiedbill_sha1() != 13434) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_apply_certificates_response() != 60250) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_apply_certificates_response() != 26558) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_base_url() != 3163) {
@@ -7054,13 +7085,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_out_request_no() != 16004) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse() != 63356) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse() != 59617) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_notification() != 48200) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_notification() != 33523) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_response() != 3292) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_response() != 42748) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_request() != 17656) {
@@ -7090,7 +7121,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_upload_image() != 62447) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() != 31976) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() != 43437) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() != 60167) {
@@ -7120,58 +7151,58 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() != 52770) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() != 11069) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() != 34720) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() != 50212) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() != 42592) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() != 47962) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() != 33364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() != 60888) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() != 34816) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() != 47129) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() != 13760) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() != 57767) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() != 163) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() != 45389) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() != 20369) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() != 39019) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() != 61465) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() != 2423) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() != 63668) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() != 10004) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() != 9503) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() != 39863) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() != 12811) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() != 10581) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() != 32111) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() != 54284) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() != 28297) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() != 60983) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() != 13735) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() != 36600) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() != 33873) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() != 52188) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() != 8279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() != 47608) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() != 50107) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() != 35984) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() != 24026) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() != 59239) {

@@ -1268,7 +1268,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_verifiedbill_sha1() and 0xFFFF) != 13434) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_apply_certificates_response() and 0xFFFF) != 60250) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_apply_certificates_response() and 0xFFFF) != 26558) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_base_url() and 0xFFFF) != 3163) {
@@ -1310,13 +1310,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_out_request_no() and 0xFFFF) != 16004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse() and 0xFFFF) != 63356) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse() and 0xFFFF) != 59617) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_notification() and 0xFFFF) != 48200) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_notification() and 0xFFFF) != 33523) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_response() and 0xFFFF) != 3292) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_response() and 0xFFFF) != 42748) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_request() and 0xFFFF) != 17656) {
@@ -1346,7 +1346,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_upload_image() and 0xFFFF) != 62447) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() and 0xFFFF) != 31976) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() and 0xFFFF) != 43437) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() and 0xFFFF) != 60167) {
@@ -1376,58 +1376,58 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() and 0xFFFF) != 52770) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() and 0xFFFF) != 11069) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() and 0xFFFF) != 34720) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() and 0xFFFF) != 50212) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() and 0xFFFF) != 42592) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() and 0xFFFF) != 47962) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() and 0xFFFF) != 33364) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() and 0xFFFF) != 60888) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() and 0xFFFF) != 34816) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() and 0xFFFF) != 47129) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() and 0xFFFF) != 13760) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() and 0xFFFF) != 57767) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() and 0xFFFF) != 163) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() and 0xFFFF) != 45389) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() and 0xFFFF) != 20369) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() and 0xFFFF) != 39019) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() and 0xFFFF) != 61465) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() and 0xFFFF) != 2423) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() and 0xFFFF) != 63668) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() and 0xFFFF) != 10004) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() and 0xFFFF) != 9503) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() and 0xFFFF) != 39863) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() and 0xFFFF) != 12811) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() and 0xFFFF) != 10581) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() and 0xFFFF) != 32111) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() and 0xFFFF) != 54284) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() and 0xFFFF) != 28297) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() and 0xFFFF) != 60983) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() and 0xFFFF) != 13735) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() and 0xFFFF) != 36600) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() and 0xFFFF) != 33873) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() and 0xFFFF) != 52188) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() and 0xFFFF) != 8279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() and 0xFFFF) != 47608) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() and 0xFFFF) != 50107) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() and 0xFFFF) != 35984) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() and 0xFFFF) != 24026) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() and 0xFFFF) != 59239) {
@@ -2608,7 +2608,7 @@ public interface ClientInterface {
     /**
      * Verifies a `/v3/certificates` response and trusts its valid certificates.
      */
-    fun `applyCertificatesResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): CertificateUpdate
+    fun `applyCertificatesResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CertificateUpdate
     
     /**
      * The base URL requests go to.
@@ -2680,17 +2680,17 @@ public interface ClientInterface {
      * Verifies and decodes the response of coupon operation `operation`; the decoded response
      * as JSON text (`null` for an empty 204).
      */
-    fun `parse`(`operation`: kotlin.String, `status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parse`(`operation`: kotlin.String, `status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies a notification over its raw body, decrypts and types it.
      */
-    fun `parseNotification`(`headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): Notification
+    fun `parseNotification`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Notification
     
     /**
      * Any response: a 2xx must verify over the raw body; another status is an `ApiError`.
      */
-    fun `parseResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): VerifiedResponse
+    fun `parseResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): VerifiedResponse
     
     /**
      * A signed request to `path_and_query` (already percent-encoded) under the base URL.
@@ -2741,7 +2741,7 @@ public interface ClientInterface {
     /**
      * Verifies the signature headers over a raw body.
      */
-    fun `verify`(`headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): Verified
+    fun `verify`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Verified
     
     /**
      * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
@@ -2818,92 +2818,92 @@ public interface ClientInterface {
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
      */
-    fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
     
     /**
      * Pauses a stock.
@@ -3094,7 +3094,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies a `/v3/certificates` response and trusts its valid certificates.
      */
-    @Throws(WechatPayException::class)override fun `applyCertificatesResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): CertificateUpdate {
+    @Throws(WechatPayException::class)override fun `applyCertificatesResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CertificateUpdate {
             return FfiConverterTypeCertificateUpdate.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3102,7 +3102,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3347,7 +3347,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      * Verifies and decodes the response of coupon operation `operation`; the decoded response
      * as JSON text (`null` for an empty 204).
      */
-    @Throws(WechatPayException::class)override fun `parse`(`operation`: kotlin.String, `status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parse`(`operation`: kotlin.String, `status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3356,7 +3356,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         
         FfiConverterString.lower(`operation`),
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3368,14 +3368,14 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies a notification over its raw body, decrypts and types it.
      */
-    @Throws(WechatPayException::class)override fun `parseNotification`(`headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): Notification {
+    @Throws(WechatPayException::class)override fun `parseNotification`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Notification {
             return FfiConverterTypeNotification.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_notification(
         it,
         
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3387,7 +3387,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Any response: a 2xx must verify over the raw body; another status is an `ApiError`.
      */
-    @Throws(WechatPayException::class)override fun `parseResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): VerifiedResponse {
+    @Throws(WechatPayException::class)override fun `parseResponse`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): VerifiedResponse {
             return FfiConverterTypeVerifiedResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3395,7 +3395,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3570,14 +3570,14 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies the signature headers over a raw body.
      */
-    @Throws(WechatPayException::class)override fun `verify`(`headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): Verified {
+    @Throws(WechatPayException::class)override fun `verify`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Verified {
             return FfiConverterTypeVerified.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_verify(
         it,
         
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3787,7 +3787,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3795,7 +3795,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3807,7 +3807,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3815,7 +3815,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3827,7 +3827,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3835,7 +3835,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3847,7 +3847,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3855,7 +3855,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3867,7 +3867,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3875,7 +3875,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3887,7 +3887,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3895,7 +3895,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3907,7 +3907,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3915,7 +3915,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3927,7 +3927,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3935,7 +3935,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3947,7 +3947,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3955,7 +3955,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3967,7 +3967,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3975,7 +3975,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -3987,7 +3987,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -3995,7 +3995,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4007,7 +4007,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4015,7 +4015,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4027,7 +4027,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4035,7 +4035,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4047,7 +4047,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4055,7 +4055,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4067,7 +4067,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4075,7 +4075,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4087,7 +4087,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4095,7 +4095,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4107,7 +4107,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
      */
-    @Throws(WechatPayException::class)override fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4115,7 +4115,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -4127,7 +4127,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * Verifies and decodes this operation's response into JSON text.
      */
-    @Throws(WechatPayException::class)override fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, kotlin.String>, `body`: kotlin.ByteArray): kotlin.String {
+    @Throws(WechatPayException::class)override fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
@@ -4135,7 +4135,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterUShort.lower(`status`),
-        FfiConverterMapStringString.lower(`headers`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
         FfiConverterByteArray.lower(`body`),_status)
 }
     }
@@ -7937,6 +7937,11 @@ sealed class WechatPayException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
+         * Message (long values cut).
+         */
+        val `text`: kotlin.String, 
+        
+        /**
          * HTTP status.
          */
         val `status`: kotlin.UShort, 
@@ -7947,7 +7952,7 @@ sealed class WechatPayException: kotlin.Exception() {
         val `apiCode`: kotlin.String?, 
         
         /**
-         * WeChat Pay's message.
+         * WeChat Pay's message (cut at 64 characters; the whole answer is in `body`).
          */
         val `apiMessage`: kotlin.String?, 
         
@@ -7977,7 +7982,7 @@ sealed class WechatPayException: kotlin.Exception() {
         val `body`: kotlin.ByteArray
         ) : WechatPayException() {
         override val message
-            get() = "code=${ `code` }, status=${ `status` }, apiCode=${ `apiCode` }, apiMessage=${ `apiMessage` }, detailJson=${ `detailJson` }, requestId=${ `requestId` }, retryable=${ `retryable` }, errorKind=${ `errorKind` }, body=${ `body` }"
+            get() = "code=${ `code` }, text=${ `text` }, status=${ `status` }, apiCode=${ `apiCode` }, apiMessage=${ `apiMessage` }, detailJson=${ `detailJson` }, requestId=${ `requestId` }, retryable=${ `retryable` }, errorKind=${ `errorKind` }, body=${ `body` }"
     }
     
     /**
@@ -8116,6 +8121,7 @@ public object FfiConverterTypeWechatPayError : FfiConverterRustBuffer<WechatPayE
                 )
             6 -> WechatPayException.ApiException(
                 FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
                 FfiConverterUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -8188,6 +8194,7 @@ public object FfiConverterTypeWechatPayError : FfiConverterRustBuffer<WechatPayE
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`text`)
                 + FfiConverterUShort.allocationSize(value.`status`)
                 + FfiConverterOptionalString.allocationSize(value.`apiCode`)
                 + FfiConverterOptionalString.allocationSize(value.`apiMessage`)
@@ -8266,6 +8273,7 @@ public object FfiConverterTypeWechatPayError : FfiConverterRustBuffer<WechatPayE
             is WechatPayException.ApiException -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`text`, buf)
                 FfiConverterUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`apiCode`, buf)
                 FfiConverterOptionalString.write(value.`apiMessage`, buf)
@@ -8855,6 +8863,45 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.String>>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.String>> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, List<kotlin.String>>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterSequenceString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.String>>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterSequenceString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.String>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterSequenceString.write(v, buf)
         }
     }
 }

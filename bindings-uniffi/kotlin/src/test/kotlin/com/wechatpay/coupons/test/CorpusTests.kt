@@ -15,7 +15,7 @@ import java.io.File
 import java.util.Base64
 
 typealias Build = (Client, String, String?) -> SignedRequest
-typealias Parse = (Client, UShort, Map<String, String>, ByteArray) -> String
+typealias Parse = (Client, UShort, Map<String, List<String>>, ByteArray) -> String
 
 @Suppress("UNCHECKED_CAST")
 object CorpusTests {
@@ -114,7 +114,7 @@ object CorpusTests {
         for (case in responses["cases"] as List<Map<String, Any?>>) test("corpus response ${case["name"]}") {
             val c = client(responses["client"] as Map<String, Any?>)
             val (_, parse) = OPS[case["operation"] as String]!!
-            val h = (case["headers"] as Map<String, Any?>).mapValues { it.value as String }
+            val h = (case["headers"] as Map<String, Any?>).mapValues { listOf(it.value as String) }
             val got = try {
                 Json.parse(parse(c, (case["status"] as Long).toUShort(), h, (case["body"] as String).toByteArray()))
             } catch (e: WechatPayException.ApiException) {
@@ -124,6 +124,9 @@ object CorpusTests {
         }
         catalogue()
     }
+
+    /** Catalogue cases this binding cannot run, with the reason (none at present). */
+    private val SKIPS = emptyMap<String, String>()
 
     private fun catalogue() {
         val cat = Json.obj(File(Repo.root, "tests/bad-inputs/catalogue.json").readText())
@@ -142,7 +145,7 @@ object CorpusTests {
         val signingKey by lazy { Jca.privateKey(Repo.key(defaults["response_signing_key"] as String)) }
         val cases = cat["cases"] as List<Map<String, Any?>>
         test("bad inputs: the catalogue is not empty") { check(cases.size >= 25) { "${cases.size} cases" } }
-        for (raw in cases) test("bad input ${raw["id"]}") {
+        for (raw in cases) if (raw["id"] in SKIPS) Runner.skip("bad input ${raw["id"]}", SKIPS[raw["id"]]!!) else test("bad input ${raw["id"]}") {
             val case = expand(raw) as Map<String, Any?>
             val c = defaults + ((case["client"] as Map<String, Any?>?) ?: emptyMap())
             val exp = case["expect"] as Map<String, Any?>
@@ -160,7 +163,7 @@ object CorpusTests {
                     ),
                     n?.let { size -> object : Signer { override fun sign(message: ByteArray) = ByteArray(size) { 7 } } },
                 )
-                fun pairs(sig: String) = (case["headers"] as List<List<String>>).associate { it[0] to it[1].replace("{signature}", sig) }
+                fun pairs(sig: String) = (case["headers"] as List<List<String>>).groupBy({ it[0] }, { it[1].replace("{signature}", sig) })
                 when (case["action"]) {
                     "client" -> {}
                     "sign" -> client.sign(case["method"] as String, case["url"] as String, (case["body"] as String).toByteArray())

@@ -65,12 +65,12 @@ object Jca {
         }
 
     /** Headers of a response body signed by JCA the way WeChat Pay signs. */
-    fun responseHeaders(key: PrivateKey, serial: String, timestamp: Long, nonce: String, body: ByteArray): Map<String, String> {
+    fun responseHeaders(key: PrivateKey, serial: String, timestamp: Long, nonce: String, body: ByteArray): Map<String, List<String>> {
         val message = "$timestamp\n$nonce\n".toByteArray() + body + "\n".toByteArray()
         return mapOf(
             "Wechatpay-Timestamp" to timestamp.toString(), "Wechatpay-Nonce" to nonce,
             "Wechatpay-Signature" to sign(key, message), "Wechatpay-Serial" to serial, "Request-ID" to "jca-1",
-        )
+        ).mapValues { listOf(it.value) }
     }
 }
 

@@ -154,7 +154,9 @@ object SandboxTests {
             }
         }
         test("stop a stock that was never started") {
-            val req = client.createStock(com.wechatpay.coupons.examples.stockParams(client, "https://qpic.cn/logo"))
+            val up = Http.send(client.uploadImage("logo.png", com.wechatpay.coupons.examples.LOGO))
+            val logo = field(client.parseUploadImage(up.status, up.headers, up.body), "media_url")
+            val req = client.createStock(com.wechatpay.coupons.examples.stockParams(client, logo))
             val spare = call(req)["stock_id"] as String
             eq(call(client.stopStock("""{"stock_id":"$spare","stock_creator_mchid":"$mchid"}"""))["stock_id"], spare, "stopped")
         }

@@ -24,6 +24,7 @@ import java.security.MessageDigest
 import javax.crypto.Mac
 import javax.crypto.spec.SecretKeySpec
 
+@Suppress("UNCHECKED_CAST")
 object UnitTests {
     fun run() {
         val client = Client(CrossCheckTests.config())
@@ -45,13 +46,19 @@ object UnitTests {
             throws<WechatPayException.ValidationException> { client.getStock("{not json") }
             throws<WechatPayException.ValidationException> { client.build("no_such_operation", "{}") }
         }
-        test("Pager: item offsets advance and stop at the last page") {
+        test("Pager: offsets advance page by page and stop after the last page") {
+            // A decoded stock from the shared corpus, as the page items.
+            val corpus = Json.obj(java.io.File(Repo.root, "tests/corpus/responses.json").readText())
+            val stock = ((corpus["cases"] as List<Map<String, Any?>>).first { it["operation"] == "list_stocks" }["expected"] as Map<String, Any?>)["data"].let { (it as List<Any?>)[0] }
+            fun page(n: Int, offset: Int) = Json.write(mapOf("total_count" to 3L, "data" to List(n) { stock }, "limit" to 2L, "offset" to offset.toLong()))
             val p = Pager(client, "list_stocks", """{"offset":0,"limit":2,"stock_creator_mchid":"1900000001"}""")
-            check("offset=0" in p.nextRequest()!!.url) { "first page" }
-            p.accept("""{"data":[{"stock_id":"1"},{"stock_id":"2"}],"total_count":3,"offset":0,"limit":2}""")
+            val first = p.nextRequest()!!.url
+            check("offset=0" in first) { first }
+            p.accept(page(2, 0))
             val second = p.nextRequest()!!.url
-            check("offset=1" in second || "offset=2" in second) { second }
-            p.accept("""{"data":[{"stock_id":"3"}],"total_count":3,"offset":1,"limit":2}""")
+            check("offset=0" !in second && "offset=" in second) { second }
+            eq(Json.obj(p.currentParams()!!)["stock_creator_mchid"], "1900000001", "path and query params kept")
+            p.accept(page(1, Json.obj(p.currentParams()!!)["offset"].toString().toInt()))
             eq(p.nextRequest(), null, "after the last page")
             throws<WechatPayException> { Pager(client, "get_stock", "{}") }
         }

@@ -20,7 +20,7 @@ object VectorTests {
         "malformed-header" to "verify.malformed_header",
     )
 
-    private fun headers(h: Any?): Map<String, String> = (h as Map<String, Any?>).mapValues { it.value as String }
+    private fun headers(h: Any?): Map<String, List<String>> = (h as Map<String, Any?>).mapValues { listOf(it.value as String) }
 
     fun run() {
         for ((name, c) in Repo.cases("sign-request")) test("vector $name") {
@@ -47,7 +47,7 @@ object VectorTests {
                     val r = client.parseResponse(status, headers(c["headers"]), body)
                     eq(r.keyId, e["key_id"], "key_id")
                     check(r.body.contentEquals(body)) { "body" }
-                    val rid = headers(c["headers"]).entries.firstOrNull { it.key.lowercase() == "request-id" }?.value
+                    val rid = headers(c["headers"]).entries.firstOrNull { it.key.lowercase() == "request-id" }?.value?.first()
                     eq(r.requestId, rid, "request id")
                 }
                 "probe" -> throws<WechatPayException.ProbeSignatureException> { client.parseResponse(status, headers(c["headers"]), body) }
@@ -181,7 +181,7 @@ object VectorTests {
                 }
                 "notification-verify-and-decrypt" -> {
                     val client = Client(merchant(v["now_unix"] as Long).copy(platformCertificates = listOf(KeyMaterial.text(v["platform_certificate_pem"] as String))))
-                    val h = v["headers"].let { if (it is String) Json.obj(it) else it as Map<String, Any?> }.mapValues { it.value.toString() }
+                    val h = v["headers"].let { if (it is String) Json.obj(it) else it as Map<String, Any?> }.mapValues { listOf(it.value.toString()) }
                     eq(client.verify(h, (v["body"] as String).toByteArray()).keyId, v["platform_certificate_serial"], "key id")
                     val tampered = (v["body"] as String).toByteArray().also { it[10] = (it[10].toInt() xor 1).toByte() }
                     throws<WechatPayException.SignatureException> { client.verify(h, tampered) }
