@@ -16,6 +16,8 @@
 #                    Cargo.lock version (cargo install, cached in ~/.cargo/bin), npm ci, npm run
 #                    build, tsc --strict, node --test (vectors, corpus, bad inputs, node:crypto
 #                    cross-checks, the pure-wasm fallback, the sandbox end to end, the README)
+#   kotlin           the uniffi library: generated Kotlin/Swift current, kotlinc, Kotlin tests
+#                    (vectors, corpus, JCA cross-checks, sandbox end to end), examples/kotlin
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
 #   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
 #   interop          both interop parts
@@ -84,13 +86,17 @@ node_part() {
 
 summary() {
     # cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s";
-    # node --test (TAP): "# pass N" and "# fail N".
+    # node --test (TAP): "# pass N" and "# fail N"; the Kotlin runner: "N passed, M failed (kotlin)".
     passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
                 grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed';
-                grep -E '^# pass [0-9]+$' "$log" | grep -Eo '[0-9]+'; } | awk '{s+=$1} END {print s+0}')
+                grep -E '^# pass [0-9]+$' "$log" | grep -Eo '[0-9]+';
+                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '^[0-9]+'; } | awk '{s+=$1} END {print s+0}')
     failed=$( { grep -E '^test result:' "$log" | grep -Eo '[0-9]+ failed';
                 grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ failed';
-                grep -E '^# fail [0-9]+$' "$log" | grep -Eo '[0-9]+'; } | awk '{s+=$1} END {print s+0}')
+                grep -E '^# fail [0-9]+$' "$log" | grep -Eo '[0-9]+';
+                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '[0-9]+ failed'; } | awk '{s+=$1} END {print s+0}')
+    # A Kotlin run that died before its summary counts as a failure.
+    if grep -q '^== Kotlin' "$log" && ! grep -Eq '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log"; then failed=$((failed + 1)); fi
     printf '\n'
     echo "${passed} passed, ${failed} failed"
     [ "$failed" -eq 0 ]
@@ -135,6 +141,35 @@ python() {
     (cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
 }
 
+KOTLIN_COMPILER_VERSION=2.4.20
+
+kotlin() {
+    local target="${CARGO_TARGET_DIR:-target}"
+    step "Kotlin: uniffi cdylib + uniffi-bindgen + sandbox (one cargo call); generated Kotlin and Swift current" | tee -a "$log"
+    cargo build -p wechatpay-coupons-uniffi --features bindgen --lib --bin uniffi-bindgen -p wechatpay-coupons-cli --bin wechatpay-coupons
+    bindings-uniffi/generate.sh --check
+    command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jdk-headless; }
+    [ -f /usr/share/java/jna.jar ] || { apt-get update -qq && apt-get install -y -qq libjna-java; }
+    local kdir="${XDG_CACHE_HOME:-$HOME/.cache}/wechatpay-coupons/kotlin"
+    local kc="$kdir/node_modules/kotlin-compiler"
+    if ! grep -q "\"version\": \"$KOTLIN_COMPILER_VERSION\"" "$kc/package.json" 2>/dev/null; then
+        mkdir -p "$kdir"
+        (cd "$kdir" && npm install --no-audit --no-fund --loglevel=error "kotlin-compiler@$KOTLIN_COMPILER_VERSION")
+    fi
+    local out
+    out="$(mktemp -d)"
+    # The README's Kotlin quick start, as written, inside a main().
+    awk '/<!-- kotlin-quickstart/{f=1; next} f && /^```kotlin/{b=1; next} b && /^```/{exit} b' README.md > "$out/snippet.kt"
+    { echo "package com.wechatpay.coupons.readme"; grep '^import ' "$out/snippet.kt"; echo "fun main() {"; grep -v '^import ' "$out/snippet.kt"; echo "}"; } > "$out/ReadmeQuickStart.kt"
+    step "Kotlin: kotlinc (generated binding, tests, examples/kotlin, README quick start)"
+    JAVA_OPTS="${JAVA_OPTS:--Xss4m}" "$kc/bin/kotlinc" -nowarn -cp /usr/share/java/jna.jar -d "$out/classes" \
+        bindings-uniffi/kotlin/src/main/kotlin bindings-uniffi/kotlin/src/test/kotlin examples/kotlin "$out/ReadmeQuickStart.kt"
+    step "Kotlin: tests"
+    WECHATPAY_SANDBOX_BIN="$target/debug/wechatpay-coupons" java -cp "$out/classes:$kc/lib/kotlin-stdlib.jar:/usr/share/java/jna.jar" \
+        -Djna.library.path="$target/debug" -Drepo="$PWD" com.wechatpay.coupons.test.MainKt 2>&1 | tee -a "$log"
+    rm -rf "$out"
+}
+
 fuzz() {
     step "fuzz smoke: every libFuzzer target for ${FUZZ_SMOKE_SECONDS:-5} s (fuzz/run.sh, own target dir)"
     # Plain cargo build with cargo-fuzz's coverage flags (no cargo-fuzz install, no nightly); needs
@@ -161,13 +196,14 @@ console_part() {
     (cd sandbox/console-test && CHROMIUM_BIN="$(command -v chromium)" node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
 }
 
-ALL=(rust python node interop-python interop-node fuzz console)
+ALL=(rust python node kotlin interop-python interop-node fuzz console)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for part in "$@"; do
     case "$part" in
         rust) rust ;;
         python) python ;;
         node) node_part ;;
+        kotlin) kotlin ;;
         interop-python) interop_python ;;
         interop-node) interop_node ;;
         interop) interop_python; interop_node ;;

@@ -78,6 +78,32 @@ fn client_options_build_a_client_from_text_or_bytes() {
 }
 
 #[test]
+fn client_options_into_builder_takes_a_signer_and_set_nonces_replaces_the_nonces() {
+    let mut o = ClientOptions::from_value(options()).unwrap();
+    o.private_key = None;
+    o.set_nonces(vec!["m1".into()]);
+    let signer = wechatpay_coupons::FnSigner(|_m: &[u8]| Ok(vec![7u8; 256]));
+    let c = o
+        .into_builder()
+        .unwrap()
+        .signer(std::sync::Arc::new(signer))
+        .build()
+        .unwrap();
+    let r = c.request(wechatpay_coupons::Method::Get, "/v3/x", vec![]).unwrap();
+    let auth = r.headers.get("Authorization").unwrap();
+    assert!(auth.contains("nonce_str=\"m1\""), "{auth}");
+    assert!(
+        auth.contains(&format!("signature=\"{}\"", "BwcH".repeat(85) + "Bw==")),
+        "{auth}"
+    );
+    let mut o = ClientOptions::from_value(options()).unwrap();
+    o.set_nonces(vec![]);
+    let c = o.build().unwrap();
+    let r = c.request(wechatpay_coupons::Method::Get, "/v3/x", vec![]).unwrap();
+    assert!(!r.headers.get("Authorization").unwrap().contains("nonce_str=\"n1\""));
+}
+
+#[test]
 fn client_options_errors_name_the_option() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("private_kee", json!("x"), "private_kee"),

@@ -164,6 +164,15 @@ impl ClientOptions {
         self.page_mode.as_deref().map(page_mode_by_name).transpose()
     }
 
+    /// Replaces the fixed nonces (used in turn, for tests and replays); empty: random nonces.
+    pub fn set_nonces(&mut self, nonces: Vec<String>) {
+        self.nonce = if nonces.is_empty() {
+            None
+        } else {
+            Some(OneOrMany::Many(nonces))
+        };
+    }
+
     /// Builds the client. Key errors name the option ([`KeyError`](crate::KeyError) `what`).
     pub fn build(self) -> Result<Client> {
         self.into_builder()?.build()

@@ -1,0 +1,189 @@
+// End to end against the sandbox over real HTTP (java.net.http): every endpoint, notifications
+// (com.sun.net.httpserver), bills, image upload, certificates, errors; plus the example.
+package com.wechatpay.coupons.test
+
+import com.wechatpay.coupons.BillDigest
+import com.wechatpay.coupons.BillFile
+import com.wechatpay.coupons.Client
+import com.wechatpay.coupons.ClientConfig
+import com.wechatpay.coupons.KeyMaterial
+import com.wechatpay.coupons.WechatPayException
+import com.wechatpay.coupons.examples.Http
+import com.wechatpay.coupons.examples.campaign
+import com.wechatpay.coupons.examples.field
+import com.wechatpay.coupons.retryAdvice
+import com.wechatpay.coupons.test.Runner.test
+import java.io.File
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.file.Files
+
+class Sandbox(mode: String) : AutoCloseable {
+    private val proc: Process
+    val baseUrl: String
+    val config: String
+
+    init {
+        val bin = System.getenv("WECHATPAY_SANDBOX_BIN") ?: File(Repo.root, "target/debug/wechatpay-coupons").path
+        check(File(bin).canExecute()) { "sandbox binary $bin not built (cargo build -p wechatpay-coupons-cli)" }
+        val dir = Files.createTempDirectory("wcsb-kt-").toString()
+        proc = ProcessBuilder(bin, "sandbox", "--port", "0", "--dir", dir, "--mode", mode, "--bills-anytime").redirectErrorStream(true).start()
+        val out = proc.inputStream.bufferedReader()
+        var url = ""
+        var cfg = ""
+        val deadline = System.nanoTime() + 60_000_000_000L
+        while ((url.isEmpty() || cfg.isEmpty()) && System.nanoTime() < deadline) {
+            val line = out.readLine() ?: break
+            if ("listening on" in line) url = line.substringAfter("listening on").trim()
+            if (line.startsWith("client config:")) cfg = line.substringAfter(":").trim()
+        }
+        baseUrl = url
+        config = cfg
+        Thread { out.lines().forEach { } }.apply { isDaemon = true }.start()
+        if (url.isEmpty() || cfg.isEmpty()) {
+            close()
+            throw AssertionError("sandbox did not start")
+        }
+    }
+
+    val appid: String get() = field(File(config).readText(), "appid")
+
+    fun client(): Client = Client.fromConfig(config)
+
+    fun post(path: String, json: String): Int = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString(),
+    ).statusCode()
+
+    fun get(path: String): String = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(), HttpResponse.BodyHandlers.ofString()).body()
+
+    override fun close() {
+        proc.destroy()
+        proc.waitFor()
+    }
+}
+
+object SandboxTests {
+    fun run() {
+        val sb = try {
+            Sandbox("public-key")
+        } catch (e: Throwable) {
+            test("sandbox starts") { throw e }
+            return
+        }
+        sb.use { runWith(it) }
+        test("certificate mode: download, trust on first use, then verify and encrypt") {
+            Sandbox("certificate").use { s ->
+                val cfg = Json.obj(File(s.config).readText())
+                val base = File(s.config).parentFile
+                val client = Client(
+                    ClientConfig(
+                        mchid = cfg["mchid"] as String, merchantSerial = cfg["merchant_serial"] as String,
+                        privateKey = KeyMaterial.text(File(base, cfg["merchant_key_file"] as String).readText()),
+                        apiv3Key = KeyMaterial.text(File(base, cfg["apiv3_key_file"] as String).readText().trim()), baseUrl = s.baseUrl,
+                    ),
+                )
+                eq(client.trustedKeys(), emptyList<String>(), "nothing trusted yet")
+                val r = Http.send(client.certificatesRequest())
+                val u = client.applyCertificatesResponse(r.status, r.headers, r.body)
+                check(u.trustOnFirstUse && u.added.isNotEmpty() && u.refreshAt > client.now()) { "$u" }
+                val req = client.listStocks("""{"offset":0,"limit":10,"stock_creator_mchid":"${cfg["mchid"]}"}""")
+                val resp = Http.send(req)
+                check("data" in Json.obj(client.parseListStocks(resp.status, resp.headers, resp.body))) { "stocks" }
+                check(client.encryptSensitive("13800138000").serial in client.trustedKeys()) { "serial" }
+            }
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun runWith(sb: Sandbox) {
+        val client = sb.client()
+        val mchid = client.mchid()
+        var stockId = ""
+        var coupons = emptyList<Pair<String, String>>()
+        test("example Campaign.kt: upload, create, start, callback, send, pager, COUPON.USE notification, use-flow bill") {
+            val r = campaign(client, sb.appid) { couponId, openid ->
+                eq(sb.post("/sandbox/use", """{"coupon_id":"$couponId","openid":"$openid","order_amount":3000}"""), 200, "use")
+            }
+            stockId = r.stockId
+            coupons = r.coupons
+            check(r.stockPages >= 1) { "pages" }
+            check(r.notifications.isNotEmpty()) { "no verified COUPON.USE notification" }
+            val use = r.notifications[0].couponUse!!
+            eq(use.couponId, r.coupons[0].second, "used coupon"); eq(use.status, "USED", "status")
+            check(r.billRows.any { it.couponId == r.coupons[0].second }) { "bill rows ${r.billRows.size}" }
+            val deadline = System.nanoTime() + 15_000_000_000L
+            while ("\"acknowledged\":true" !in sb.get("/sandbox/notifications").replace(" ", "") && System.nanoTime() < deadline) Thread.sleep(20)
+            check("\"acknowledged\":true" in sb.get("/sandbox/notifications").replace(" ", "")) { "acknowledged" }
+        }
+        fun call(req: com.wechatpay.coupons.SignedRequest): Map<String, Any?> {
+            val r = Http.send(req)
+            return Json.obj(client.parse(req.operation!!, r.status, r.headers, r.body))
+        }
+        test("the remaining endpoints: get/list, items, merchants, callback, pause/restart, resign, refund flow, stop") {
+            check(stockId.isNotEmpty()) { "campaign did not run" }
+            val (openid0, coupon0) = coupons[0]
+            eq(call(client.getCallback("""{"mchid":"$mchid"}"""))["notify_url"].toString().startsWith("http://127.0.0.1"), true, "callback")
+            val got = call(client.getStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
+            eq(got["distributed_coupons"], 3L, "distributed")
+            check(call(client.getCoupon("""{"openid":"$openid0","coupon_id":"$coupon0","appid":"${sb.appid}"}"""))["status"] in listOf("SENDED", "USED")) { "coupon status" }
+            check((call(client.listUserCoupons("""{"openid":"$openid0","appid":"${sb.appid}","creator_mchid":"$mchid","offset":0,"limit":10}"""))["total_count"] as Long) >= 1) { "user coupons" }
+            check("data" in call(client.listStockMerchants("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","offset":0,"limit":10}"""))) { "merchants" }
+            check("data" in call(client.listStockItems("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","offset":0,"limit":10}"""))) { "items" }
+            try {
+                call(client.modifyItemCodes("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","add_goods_id_list":["sku-1"]}"""))
+            } catch (e: WechatPayException.ApiException) {
+                check(e.status.toInt() in listOf(400, 403) && e.apiCode != null) { "modify: $e" }
+            }
+            call(client.pauseStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
+            val late = throws<WechatPayException.ApiException> {
+                call(client.sendCoupon("""{"stock_id":"$stockId","out_request_no":"${client.outRequestNo()}","appid":"${sb.appid}","stock_creator_mchid":"$mchid","openid":"oLate"}"""))
+            }
+            check(late.status.toInt() >= 400 && late.apiCode != null && !late.retryable) { "$late" }
+            check(!retryAdvice(late.status, late.body, 1u).retry) { "no retry" }
+            call(client.restartStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
+            val req = client.sendCoupon("""{"stock_id":"$stockId","out_request_no":"${client.outRequestNo()}","appid":"${sb.appid}","stock_creator_mchid":"$mchid","openid":"oRetry"}""")
+            val first = call(req)["coupon_id"]
+            eq(call(client.resign(req))["coupon_id"], first, "a re-signed retry gets the same coupon")
+            try {
+                check("url" in call(client.refundFlow("""{"stock_id":"$stockId"}"""))) { "refund flow" }
+            } catch (e: WechatPayException.ApiException) {
+                check(e.status.toInt() == 404 && e.errorKind == "not_found" && e.requestId != null) { "$e" }
+            }
+        }
+        test("stop a stock that was never started") {
+            val up = Http.send(client.uploadImage("logo.png", com.wechatpay.coupons.examples.LOGO))
+            val logo = field(client.parseUploadImage(up.status, up.headers, up.body), "media_url")
+            val req = client.createStock(com.wechatpay.coupons.examples.stockParams(client, logo))
+            val spare = call(req)["stock_id"] as String
+            eq(call(client.stopStock("""{"stock_id":"$spare","stock_creator_mchid":"$mchid"}"""))["stock_id"], spare, "stopped")
+        }
+        test("validation before signing; unknown fields named") {
+            val e = throws<WechatPayException.ValidationException> { client.createStock("""{"stock_name":"","out_request_no":"bad no!"}""") }
+            check(e.violations.size > 1) { "${e.violations}" }
+            val u = throws<WechatPayException.ValidationException> { client.getStock("""{"stock_id":"1","stock_creator_mchid":"$mchid","stok_typo":"x"}""") }
+            eq(u.violations[0].rule, "unknown_field", "rule")
+        }
+        test("API error fields; a tampered or re-serialised response is rejected") {
+            val req = client.getStock("""{"stock_id":"999999999","stock_creator_mchid":"$mchid"}""")
+            val r = Http.send(req)
+            val e = throws<WechatPayException.ApiException> { client.parseGetStock(r.status, r.headers, r.body) }
+            check(e.status == r.status && e.status.toInt() >= 400 && e.apiCode != null && e.apiMessage != null && !e.retryable) { "$e" }
+            check(e.body.contentEquals(r.body)) { "body" }
+            val lr = client.listStocks("""{"offset":0,"limit":10,"stock_creator_mchid":"$mchid"}""")
+            val ok = Http.send(lr)
+            throws<WechatPayException.SignatureException> { client.parseListStocks(ok.status, ok.headers, String(ok.body).replace("total_count", "total_coun ").toByteArray()) }
+            throws<WechatPayException.SignatureException> { client.parseListStocks(ok.status, ok.headers, Json.write(Json.parse(String(ok.body))).toByteArray() + " ".toByteArray()) }
+        }
+        test("a bill that does not match its hash is refused") {
+            val flow = call(client.useFlow("""{"stock_id":"$stockId"}"""))
+            val file = BillFile(flow["url"] as String, flow["hash_type"] as String, flow["hash_value"] as String)
+            val data = Http.send(client.billFileRequest(file)).body
+            val d = BillDigest(file)
+            d.update(data + " ".toByteArray())
+            eq(throws<WechatPayException.BillException> { d.finish() }.code, "bill.hash_mismatch", "code")
+        }
+    }
+}
