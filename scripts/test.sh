@@ -16,6 +16,9 @@
 #                    Cargo.lock version (cargo install, cached in ~/.cargo/bin), npm ci, npm run
 #                    build, tsc --strict, node --test (vectors, corpus, bad inputs, node:crypto
 #                    cross-checks, the pure-wasm fallback, the sandbox end to end, the README)
+#   openapi          the OpenAPI document (openapi/…json): openapi-spec-validator, then schemathesis
+#                    against the sandbox with requests signed by the Python package (needs the
+#                    package in .venv: runs the python part's build first when it is missing)
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
 #   interop-node     wechatpay-axios-plugin against the sandbox (npm ci into tests/interop/node)
 #   interop          both interop parts
@@ -133,6 +136,27 @@ python() {
     (cd bindings-python && ../.venv/bin/python -m mypy.stubtest wechatpay_coupons --allowlist stubtest-allowlist.txt)
 }
 
+openapi_part() {
+    step "OpenAPI: openapi-spec-validator, schemathesis against the sandbox (OPENAPI_MAX_EXAMPLES=${OPENAPI_MAX_EXAMPLES:-50} per operation and mode)"
+    sandbox_bin
+    if ! .venv/bin/python -c 'import wechatpay_coupons' 2>/dev/null; then
+        [ -x .venv/bin/python ] || python3 -m venv .venv
+        .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/python-tools.txt
+        (cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
+    fi
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c scripts/python-tools.txt -r tests/openapi/requirements.txt
+    .venv/bin/openapi-spec-validator openapi/wechatpay-coupons.openapi.json 2>&1 | tee -a "$log"
+    local summary
+    summary="$(mktemp)"
+    (cd tests/openapi && WECHATPAY_SANDBOX_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/wechatpay-coupons" \
+        OPENAPI_SUMMARY="$summary" ../../.venv/bin/python -m pytest -q -rsx -p no:cacheprovider .) 2>&1 | tee -a "$log"
+    .venv/bin/python -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"schemathesis: {len(d)} operations, {sum(sum(v.values()) for v in d.values())} requests; statuses:",
+      {c: sum(v.get(c, 0) for v in d.values()) for c in sorted({c for v in d.values() for c in v})})' "$summary"
+    rm -f "$summary"
+}
+
 fuzz() {
     step "fuzz smoke: every libFuzzer target for ${FUZZ_SMOKE_SECONDS:-5} s (fuzz/run.sh, own target dir)"
     # Plain cargo build with cargo-fuzz's coverage flags (no cargo-fuzz install, no nightly); needs
@@ -150,12 +174,13 @@ fuzz() {
     fi
 }
 
-ALL=(rust python node interop-python interop-node fuzz)
+ALL=(rust python openapi node interop-python interop-node fuzz)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for part in "$@"; do
     case "$part" in
         rust) rust ;;
         python) python ;;
+        openapi) openapi_part ;;
         node) node_part ;;
         interop-python) interop_python ;;
         interop-node) interop_node ;;

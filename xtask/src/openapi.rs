@@ -36,10 +36,10 @@ fn notification_roots() -> Vec<Root> {
 fn rewrite_refs(v: &mut Value, rename: &dyn Fn(&str) -> String) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref") {
-                if let Some(name) = r.strip_prefix("#/$defs/") {
-                    *r = format!("#/components/schemas/{}", rename(name));
-                }
+            if let Some(Value::String(r)) = m.get_mut("$ref")
+                && let Some(name) = r.strip_prefix("#/$defs/")
+            {
+                *r = format!("#/components/schemas/{}", rename(name));
             }
             for child in m.values_mut() {
                 rewrite_refs(child, rename);
