@@ -148,7 +148,7 @@ def signed_2xx(client: wc.Client) -> Any:
         op = case.operation.definition.raw.get("operationId", "?")
         STATS[op][str(response.status_code)] += 1
         if response.status_code >= 400 and os.environ.get("OPENAPI_DEBUG"):
-            print(op, case.method, response.status_code, response.content[:200])
+            print(op, case.method, response.status_code, response.content[:200], (response.request.body or b"")[:400])
         if 200 <= response.status_code < 300:
             headers = {k: v[0] if isinstance(v, list) else v for k, v in response.headers.items()}
             # Raises (failing the example) when the signature is missing or does not verify.
