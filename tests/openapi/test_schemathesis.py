@@ -111,7 +111,7 @@ class SignWithBinding(requests.auth.AuthBase):
         self.client = client
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        body: bytes = r.body if isinstance(r.body, bytes) else (r.body or "").encode()
+        body: bytes = r.body if isinstance(r.body, bytes) else r.body.encode() if isinstance(r.body, str) else b""
         if (r.path_url or "").endswith(UPLOAD_PATH):
             m = META.search(body)
             body = m.group(1) if m else b""
@@ -223,7 +223,7 @@ def test_a_well_formed_campaign_gets_2xx_that_conform_and_verify(sandbox: Sandbo
 
     logo = call(client.upload_image(LOGO, "logo.png"))["media_url"]
     now = client.now()
-    fields: Dict[str, Any] = {
+    fields: wc.CreateStockRequest = {
         "stock_name": "沙盒满25减1",
         "belong_merchant": mchid,
         "available_begin_time": rfc(now),
@@ -272,7 +272,9 @@ def test_a_well_formed_campaign_gets_2xx_that_conform_and_verify(sandbox: Sandbo
     call(client.use_flow(stock_id=stock_id), **ids)
     call(client.refund_flow(stock_id=stock_id), **ids)
     # stop applies to a stock not yet started
-    spare = call(client.create_stock({**fields, "out_request_no": client.out_request_no()}))["stock_id"]
+    spare_fields = fields.copy()
+    spare_fields["out_request_no"] = client.out_request_no()
+    spare = call(client.create_stock(spare_fields))["stock_id"]
     call(client.stop_stock(stock_id=spare, stock_creator_mchid=mchid), stock_id=spare)
 
 
