@@ -148,6 +148,9 @@ fn parameters(spec: &OperationSpec, request: &Value) -> Result<Vec<Value>, Strin
         rewrite_refs(&mut schema, &|n| n.to_owned());
         if let Some(o) = schema.as_object_mut() {
             o.remove("description");
+            // serde's default is what the core reads for an absent field, not what the server
+            // assumes (an absent `limit` is not 0).
+            o.remove("default");
         }
         let mut p = json!({
             "name": name,
@@ -429,6 +432,18 @@ mod tests {
             ["schema"];
         assert!(body["properties"].get("stock_id").is_some());
         assert!(body["properties"].get("openid").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn parameters_carry_no_serde_default() -> Result<(), String> {
+        let d = document()?;
+        let params = d["paths"]["/v3/marketing/favor/stocks"]["get"]["parameters"]
+            .as_array()
+            .ok_or("parameters")?;
+        let limit = params.iter().find(|p| p["name"] == "limit").ok_or("limit")?;
+        assert_eq!(limit["schema"]["type"], "integer");
+        assert!(limit["schema"].get("default").is_none(), "{limit}");
         Ok(())
     }
 
