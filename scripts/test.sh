@@ -16,6 +16,9 @@
 #                    Cargo.lock version (cargo install, cached in ~/.cargo/bin), npm ci, npm run
 #                    build, tsc --strict, node --test (vectors, corpus, bad inputs, node:crypto
 #                    cross-checks, the pure-wasm fallback, the sandbox end to end, the README)
+#   openapi          the OpenAPI document (openapi/…json): openapi-spec-validator, then schemathesis
+#                    against the sandbox with requests signed by the Python package (needs the
+#                    package in .venv: runs the python part's build first when it is missing)
 #   kotlin           the uniffi library: generated Kotlin/Swift current, kotlinc, Kotlin tests
 #                    (vectors, corpus, JCA cross-checks, sandbox end to end), examples/kotlin
 #   interop-python   wechatpayv3 against the sandbox (pip into .venv)
@@ -87,14 +90,16 @@ node_part() {
 summary() {
     # cargo: "test result: ok. N passed; M failed"; pytest: "N passed, M failed … in 1.2s";
     # node --test (TAP): "# pass N" and "# fail N"; the Kotlin runner: "N passed, M failed (kotlin)".
+    # (`true`: a run of one part has only some of these formats, and a grep without a match must
+    # not end the script under pipefail.)
     passed=$( { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed';
                 grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ passed';
                 grep -E '^# pass [0-9]+$' "$log" | grep -Eo '[0-9]+';
-                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '^[0-9]+'; } | awk '{s+=$1} END {print s+0}')
+                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '^[0-9]+'; true; } | awk '{s+=$1} END {print s+0}')
     failed=$( { grep -E '^test result:' "$log" | grep -Eo '[0-9]+ failed';
                 grep -E '^[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | grep -Eo '[0-9]+ failed';
                 grep -E '^# fail [0-9]+$' "$log" | grep -Eo '[0-9]+';
-                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '[0-9]+ failed'; } | awk '{s+=$1} END {print s+0}')
+                grep -E '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log" | grep -Eo '[0-9]+ failed'; true; } | awk '{s+=$1} END {print s+0}')
     # A Kotlin run that died before its summary counts as a failure.
     if grep -q '^== Kotlin' "$log" && ! grep -Eq '^[0-9]+ passed, [0-9]+ failed \(kotlin\)' "$log"; then failed=$((failed + 1)); fi
     printf '\n'
@@ -170,6 +175,28 @@ kotlin() {
     rm -rf "$out"
 }
 
+openapi_part() {
+    step "OpenAPI: openapi-spec-validator, schemathesis against the sandbox (OPENAPI_MAX_EXAMPLES=${OPENAPI_MAX_EXAMPLES:-50} per operation and mode)"
+    sandbox_bin
+    if ! .venv/bin/python -c 'import wechatpay_coupons' 2>/dev/null; then
+        [ -x .venv/bin/python ] || python3 -m venv .venv
+        .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/python-tools.txt
+        (cd bindings-python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release -q)
+    fi
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c scripts/python-tools.txt -r tests/openapi/requirements.txt
+    .venv/bin/openapi-spec-validator openapi/wechatpay-coupons.openapi.json 2>&1 | tee -a "$log"
+    .venv/bin/python -m mypy --strict tests/openapi
+    local summary
+    summary="$(mktemp)"
+    (cd tests/openapi && WECHATPAY_SANDBOX_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/wechatpay-coupons" \
+        OPENAPI_SUMMARY="$summary" ../../.venv/bin/python -m pytest -q -rsx -p no:cacheprovider .) 2>&1 | tee -a "$log"
+    .venv/bin/python -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"schemathesis: {len(d)} operations, {sum(sum(v.values()) for v in d.values())} requests; statuses:",
+      {c: sum(v.get(c, 0) for v in d.values()) for c in sorted({c for v in d.values() for c in v})})' "$summary"
+    rm -f "$summary"
+}
+
 fuzz() {
     step "fuzz smoke: every libFuzzer target for ${FUZZ_SMOKE_SECONDS:-5} s (fuzz/run.sh, own target dir)"
     # Plain cargo build with cargo-fuzz's coverage flags (no cargo-fuzz install, no nightly); needs
@@ -196,12 +223,13 @@ console_part() {
     (cd sandbox/console-test && CHROMIUM_BIN="$(command -v chromium)" node --test --test-reporter=tap test/) 2>&1 | tee -a "$log"
 }
 
-ALL=(rust python node kotlin interop-python interop-node fuzz console)
+ALL=(rust python openapi node kotlin interop-python interop-node fuzz console)
 [ "$#" -gt 0 ] || set -- "${ALL[@]}"
 for part in "$@"; do
     case "$part" in
         rust) rust ;;
         python) python ;;
+        openapi) openapi_part ;;
         node) node_part ;;
         kotlin) kotlin ;;
         interop-python) interop_python ;;

@@ -9,6 +9,7 @@ use crate::keys::ApiV3Key;
 
 /// The encrypted `resource` of a notification.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EncryptedResource {
     /// Original resource type, e.g. `coupon`.
     #[serde(default, deserialize_with = "crate::lenient::or_default")]
@@ -30,6 +31,7 @@ pub struct EncryptedResource {
 /// Only `id`, `event_type` and `resource` are required; the other fields may be absent or `null`
 /// (read as `""`, as Go's decoder does), so a notification is never refused for them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotificationEnvelope {
     /// Notification id (dedupe key).
     pub id: String,

@@ -242,23 +242,66 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Upload, ApiErr
     })
 }
 
-/// The `meta` part of an image upload (`{"filename", "sha256"}`), read tolerantly.
-#[derive(Debug, Default, serde::Deserialize)]
+/// A sent value as an error detail echoes it: strings and other JSON truncated to 64 characters.
+fn echo(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(crate::util::truncate(s, 64)),
+        Value::Number(_) | Value::Bool(_) | Value::Null => v.clone(),
+        other => Value::String(crate::util::truncate(&other.to_string(), 64)),
+    }
+}
+
+/// The `meta` part of an image upload (`{"filename", "sha256"}`): a JSON object whose two
+/// fields, when present, are strings; each refusal names the field and echoes what was sent.
 struct UploadMeta {
-    #[serde(default)]
     filename: String,
-    #[serde(default)]
     sha256: String,
+}
+
+impl UploadMeta {
+    fn parse(meta: &[u8]) -> Result<Self, ApiErr> {
+        let v: Value = serde_json::from_slice(meta)
+            .map_err(|_| ApiErr::param("meta", Value::Null, "meta 不是合法的 JSON (meta is not JSON)", "body"))?;
+        let Some(obj) = v.as_object() else {
+            return Err(ApiErr::param(
+                "meta",
+                echo(&v),
+                "meta 须为 JSON 对象 (meta must be a JSON object)",
+                "body",
+            ));
+        };
+        let field = |name: &str| -> Result<String, ApiErr> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(other) => Err(ApiErr::param(
+                    &format!("meta.{name}"),
+                    echo(other),
+                    "须为字符串 (must be a string)",
+                    "body",
+                )),
+            }
+        };
+        let filename = field("filename")?;
+        if filename.is_empty() {
+            return Err(ApiErr::param(
+                "meta.filename",
+                obj.get("filename").map_or(Value::Null, echo),
+                "文件名必填 (is required and must not be empty)",
+                "body",
+            ));
+        }
+        Ok(Self {
+            filename,
+            sha256: field("sha256")?,
+        })
+    }
 }
 
 /// Checks an upload with the core's rules (V-IMG-01..03 on the typed
 /// [`ImageUploadRequest`]) and the `meta.sha256` digest, and stores it; returns `{media_url}`.
 pub fn store_image(shared: &Shared, u: Upload) -> Result<Value, ApiErr> {
-    let meta: UploadMeta = serde_json::from_slice(&u.meta)
-        .map_err(|_| ApiErr::param("meta", Value::Null, "meta 不是合法的 JSON (meta is not JSON)", "body"))?;
-    if meta.filename.is_empty() {
-        return Err(ApiErr::param("meta.filename", Value::Null, "文件名必填", "body"));
-    }
+    let meta = UploadMeta::parse(&u.meta)?;
     let req = ImageUploadRequest {
         filename: meta.filename,
         bytes: u.file,

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::model::{Catalogue, catalogue};
-use crate::{python, typescript};
+use crate::{openapi, python, typescript};
 
 /// How a target file is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Target {
     /// Whole file or marked block.
     pub placement: Placement,
     /// Renders the generated text.
-    pub render: fn(&Catalogue) -> String,
+    pub render: fn(&Catalogue) -> Result<String, String>,
 }
 
 /// Every generated file, in a fixed order.
@@ -32,17 +32,22 @@ pub const TARGETS: &[Target] = &[
     Target {
         path: "bindings-python/python/wechatpay_coupons/models.py",
         placement: Placement::Block("models"),
-        render: python::models_block,
+        render: |c| Ok(python::models_block(c)),
     },
     Target {
         path: "bindings-python/python/wechatpay_coupons/__init__.pyi",
         placement: Placement::Block("endpoints"),
-        render: python::endpoints_block,
+        render: |c| Ok(python::endpoints_block(c)),
     },
     Target {
         path: "bindings-wasm/npm/src/models.d.ts",
         placement: Placement::Whole,
-        render: typescript::models_d_ts,
+        render: |c| Ok(typescript::models_d_ts(c)),
+    },
+    Target {
+        path: openapi::PATH,
+        placement: Placement::Whole,
+        render: openapi::render,
     },
 ];
 
@@ -69,7 +74,7 @@ pub fn splice(path: &str, current: &str, name: &str, generated: &str) -> Result<
 
 /// The text `target` should have, given its current text (`None` when the file is missing).
 pub fn expected(target: &Target, c: &Catalogue, current: Option<&str>) -> Result<String, String> {
-    let generated = (target.render)(c);
+    let generated = (target.render)(c)?;
     match target.placement {
         Placement::Whole => Ok(generated),
         Placement::Block(name) => {
@@ -252,6 +257,42 @@ mod tests {
         assert_eq!(
             reports,
             vec!["bindings-wasm/npm/src/models.d.ts: missing (run `cargo xtask gen`)".to_owned()]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_edited_or_missing_openapi_document_fails_the_check() -> Result<(), String> {
+        let c = catalogue()?;
+        let path = crate::openapi::PATH;
+        let text = committed(BTreeMap::new())(path).ok_or("openapi document missing")?;
+        let edited = text.replacen("\"operationId\": \"get_stock\"", "\"operationId\": \"getStock\"", 1);
+        assert_ne!(edited, text);
+        let reports = drift(&c, &committed(BTreeMap::from([(path, edited)])))?;
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        assert!(reports[0].starts_with(&format!("{path}: differs")), "{}", reports[0]);
+        assert!(
+            reports[0].contains("-        \"operationId\": \"getStock\","),
+            "{}",
+            reports[0]
+        );
+        assert!(
+            reports[0].contains("+        \"operationId\": \"get_stock\","),
+            "{}",
+            reports[0]
+        );
+
+        let root = crate::workspace_root();
+        let without = |p: &str| {
+            if p == path {
+                None
+            } else {
+                fs::read_to_string(root.join(p)).ok()
+            }
+        };
+        assert_eq!(
+            drift(&c, &without)?,
+            vec![format!("{path}: missing (run `cargo xtask gen`)")]
         );
         Ok(())
     }

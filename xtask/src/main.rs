@@ -8,10 +8,13 @@
 //!   after it stay hand-written);
 //! - `bindings-python/python/wechatpay_coupons/__init__.pyi`, the endpoint methods of `Client`
 //!   between `# BEGIN GENERATED: endpoints` and `# END GENERATED: endpoints`;
-//! - `bindings-wasm/npm/src/models.d.ts`, whole.
+//! - `bindings-wasm/npm/src/models.d.ts`, whole;
+//! - `openapi/wechatpay-coupons.openapi.json`, whole (the OpenAPI 3.1 document the sandbox
+//!   serves at `/openapi.json`).
 
 mod files;
 mod model;
+mod openapi;
 mod python;
 mod typescript;
 

@@ -98,7 +98,8 @@ pub struct Catalogue {
     pub operations: Vec<Op>,
 }
 
-type Root = (&'static str, fn(&mut SchemaGenerator));
+/// A model name and how to add its schema to a generator.
+pub type Root = (&'static str, fn(&mut SchemaGenerator));
 
 macro_rules! roots {
     ($($t:ident),* $(,)?) => {
@@ -107,7 +108,7 @@ macro_rules! roots {
 }
 
 /// Models read under the deserialize contract: every JSON request of the table.
-fn request_roots() -> Vec<Root> {
+pub fn request_roots() -> Vec<Root> {
     roots![
         CreateStockRequest,
         StartStockRequest,
@@ -130,7 +131,7 @@ fn request_roots() -> Vec<Root> {
 }
 
 /// Models read under the serialize contract: every response of the table and the events.
-fn response_roots() -> Vec<Root> {
+pub fn response_roots() -> Vec<Root> {
     roots![
         CreateStockResponse,
         StartStockResponse,
@@ -153,7 +154,7 @@ fn response_roots() -> Vec<Root> {
 }
 
 /// The JSON Schema definitions (`$defs`) of `roots` under `contract`, by model name.
-fn definitions(contract: Contract, roots: &[Root]) -> Map<String, Value> {
+pub fn definitions(contract: Contract, roots: &[Root]) -> Map<String, Value> {
     let mut g = SchemaSettings::draft2020_12()
         .with(|s| s.contract = contract)
         .into_generator();
