@@ -6,13 +6,14 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::sign_diagnosis::Segment;
 
 /// The console's pages, in navigation order: (path, label).
-pub const NAV: [(&str, &str); 6] = [
+pub const NAV: [(&str, &str); 7] = [
     ("/console/requests", "Requests"),
     ("/console/stocks", "Stocks"),
     ("/console/notifications", "Notifications"),
     ("/console/bills", "Bills"),
     ("/console/clock", "Clock"),
     ("/console/merchant", "Merchant"),
+    ("/openapi.json", "OpenAPI"),
 ];
 
 const CSS: &str = r#"
