@@ -296,6 +296,59 @@ fn sandbox_command_stops_on_sigterm_and_cleans_up() {
     assert!(!dir.exists(), "{} was left behind", dir.display());
 }
 
+/// `sandbox --start-time` runs the sandbox's clock from the given time: `/sandbox/clock` says so.
+#[cfg(unix)]
+#[test]
+fn sandbox_command_takes_an_injected_start_time() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = bin()
+        .args(["sandbox", "--port", "0", "--start-time", "2026-12-05T23:59:30+08:00"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut base, mut clock_line) = (None, None);
+    for line in lines.by_ref().take(20) {
+        let line = line.unwrap();
+        if let Some(b) = line.strip_prefix("wechatpay sandbox listening on ") {
+            base = Some(b.trim().to_owned());
+        }
+        if line.starts_with("clock: ") {
+            clock_line = Some(line.clone());
+        }
+        if line.starts_with("press Ctrl-C") {
+            break;
+        }
+    }
+    let base = base.expect("the sandbox prints its base URL");
+    assert_eq!(
+        clock_line.as_deref(),
+        Some("clock: started at 2026-12-05T23:59:30+08:00")
+    );
+    let host = base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        conn,
+        "GET /sandbox/clock HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let now = serde_json::from_str::<serde_json::Value>(body.trim()).unwrap()["now"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no time in {answer}"));
+    let start = wechatpay_sandbox::util::parse_rfc3339("2026-12-05T23:59:30+08:00").unwrap();
+    assert!((start..start + 60).contains(&now), "{now} is not just after {start}");
+    // SIGTERM: the sandbox stops and removes the merchant directory it created.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn demo_takes_an_injected_start_time() {
     let out = bin()
@@ -445,6 +498,11 @@ fn out_of_range_flags_are_named() {
             &["sandbox", "--probe-rate", "-0.5"],
             "'--probe-rate <PROBE_RATE>'",
             "from 0.0 to 1.0",
+        ),
+        (
+            &["sandbox", "--start-time", "yesterday"],
+            "'--start-time <RFC3339>'",
+            "expected an RFC 3339 time",
         ),
         (
             &["sandbox", "--rate-limit", "0"],

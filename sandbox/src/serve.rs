@@ -34,6 +34,11 @@ pub struct ServeArgs {
     /// Serve bills at any time (default: from 10:00 the day after the stock ended).
     #[arg(long)]
     pub bills_anytime: bool,
+    /// Start the sandbox's clock at this RFC 3339 time instead of now (for example
+    /// `2026-12-05T23:59:30+08:00`); it then runs forward in real time. Clients must take their
+    /// time from the sandbox (`GET /sandbox/clock`).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_start_time)]
+    pub start_time: Option<i64>,
 }
 
 /// Starts the sandbox, prints its base URL, mode and merchant files on stdout, and serves until
@@ -48,6 +53,7 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
         probe_rate,
         rate_limit,
         bills_anytime,
+        start_time,
     } = args;
     let signals = StopSignals::install()?;
     let sb = Sandbox::start(SandboxConfig {
@@ -58,6 +64,10 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
         probe_rate,
         rate_limit_per_sec: rate_limit,
         strict_bill_timing: !bills_anytime,
+        clock: match start_time {
+            Some(t) => std::sync::Arc::new(crate::util::RunningClock::starting_at(t)),
+            None => SandboxConfig::default().clock,
+        },
         ..SandboxConfig::default()
     })
     .map_err(|e| e.to_string())?;
@@ -67,6 +77,9 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
         sb.merchant().mchid,
         sb.merchant().appid
     ));
+    if let Some(t) = start_time {
+        say(format_args!("clock: started at {}", crate::util::rfc3339(t)));
+    }
     say(format_args!("merchant files: {}", sb.merchant_dir().display()));
     say(format_args!("client config:  {}", sb.merchant_config_path().display()));
     say(format_args!("press Ctrl-C to stop"));
@@ -84,6 +97,16 @@ fn parse_probe_rate(s: &str) -> Result<f64, String> {
             shown(s)
         )),
     }
+}
+
+/// `--start-time`: an RFC 3339 time.
+fn parse_start_time(s: &str) -> Result<i64, String> {
+    crate::util::parse_rfc3339(s).ok_or_else(|| {
+        format!(
+            "expected an RFC 3339 time such as 2026-12-05T23:59:30+08:00, got {}",
+            shown(s)
+        )
+    })
 }
 
 /// `--rate-limit`: requests per second, 1 or more.
