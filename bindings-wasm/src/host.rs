@@ -132,11 +132,7 @@ impl CryptoProvider for JsCrypto {
     }
 
     fn rsa_oaep_sha1_encrypt(&self, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        // OAEP with SHA-1 carries at most k − 2·20 − 2 bytes.
-        let max = (key.bits() / 8).saturating_sub(42);
-        if plaintext.len() > max {
-            return Err(CryptoError::PlaintextTooLong { max });
-        }
+        // The plaintext length is checked by the core before any provider is called.
         const FAILED: &str = "RSA-OAEP encryption in the host crypto provider failed";
         let out = self
             .oaep_encrypt

@@ -64,6 +64,11 @@ pub fn oaep_encrypt(
     key: &crate::keys::PublicKey,
     plaintext: &[u8],
 ) -> Result<EncryptedField, CryptoError> {
+    // Checked here, once, for every provider: OAEP with SHA-1 carries at most k − 2·20 − 2 bytes.
+    let max = (key.bits() / 8).saturating_sub(42);
+    if plaintext.len() > max {
+        return Err(CryptoError::PlaintextTooLong { max });
+    }
     let ct = crypto.rsa_oaep_sha1_encrypt(key, plaintext)?;
     Ok(EncryptedField {
         ciphertext: B64.encode(ct),
