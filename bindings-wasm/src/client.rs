@@ -215,25 +215,25 @@ impl NativeClient {
         json(&views::VerifiedView::from(&v))
     }
 
-    /// Consumes any response: JSON `{status, key_id, request_id, data}` after verification.
+    /// Consumes any response: JSON `{status, key_id, request_id}` after verification and after
+    /// checking that a non-empty body is JSON (the JS layer parses the body bytes it holds, so
+    /// the body is not decoded and re-encoded here).
     #[wasm_bindgen(js_name = parseResponse)]
     pub fn parse_response(&self, status: u16, headers: &str, body: Vec<u8>) -> JsResult<String> {
         let resp = response_from(status, headers, body)?;
         let v = self.inner.parse_response(&resp).js()?;
-        let data: Value = if v.body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&v.body).map_err(|e| {
-                to_js(&wechatpay_coupons::Error::from(wechatpay_coupons::error::DecodeError {
+        if !v.body.is_empty()
+            && let Err(e) = serde_json::from_slice::<Value>(&v.body)
+        {
+            return Err(to_js(&wechatpay_coupons::Error::from(
+                wechatpay_coupons::error::DecodeError {
                     what: "response body".to_owned(),
                     reason: e.to_string(),
-                    body: v.body.clone(),
-                }))
-            })?
-        };
-        json(&serde_json::json!({
-            "status": v.status, "key_id": v.key_id, "request_id": v.request_id, "data": data
-        }))
+                    body: v.body,
+                },
+            )));
+        }
+        json(&serde_json::json!({"status": v.status, "key_id": v.key_id, "request_id": v.request_id}))
     }
 
     /// Validates and signs coupon operation `name` from its params (JSON object); `validation`

@@ -12,6 +12,7 @@ const OPTION_NAMES = new Set([
 ]);
 const PEM_OPTIONS = ['privateKey', 'apiv3Key', 'wechatpayPublicKey'];
 
+const textDecoder = new TextDecoder();
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const pascal = (s) => camel(s).replace(/^./, (c) => c.toUpperCase());
 
@@ -232,8 +233,11 @@ export function makeClient(runtime) {
     }
     /** Consumes any response: a 2xx must verify (then `data` is its JSON); any other status throws `ApiError`. */
     parseResponse(status, headers, body) {
-      const out = JSON.parse(this.#call(() => this.#native.parseResponse(status, flatHeaders(headers), bytes(body))));
-      return { status: out.status, keyId: out.key_id, requestId: out.request_id ?? null, data: out.data };
+      const raw = bytes(body);
+      const out = JSON.parse(this.#call(() => this.#native.parseResponse(status, flatHeaders(headers), raw)));
+      // The core verified the bytes and checked that they are JSON; parse those same bytes here.
+      const data = raw.length === 0 ? null : JSON.parse(textDecoder.decode(raw));
+      return { status: out.status, keyId: out.key_id, requestId: out.request_id ?? null, data };
     }
 
     /** Builds the signed request of operation `name` (see `Client.operations`) from its params. */
