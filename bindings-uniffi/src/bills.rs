@@ -10,8 +10,10 @@ use wechatpay_coupons::favor::bills::{
     UseFlowRow, VerifiedBill as CoreVerified,
 };
 
-use crate::client::BillFile;
+use wechatpay_coupons::favor::bills::BillDownload;
+
 use crate::error::{Result, invalid};
+use crate::models::FlowFileResponse;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -164,6 +166,12 @@ pub struct BillEnd {
     pub summary: BillSummary,
 }
 
+/// The core's download description from the `useFlow` / `refundFlow` response record.
+pub fn bill_download(download: &FlowFileResponse) -> Result<BillDownload> {
+    serde_json::from_value(crate::wire::to_json(download)?)
+        .map_err(|e| invalid("download", format!("url, hash_type and hash_value ({e})")))
+}
+
 /// Pass 1: SHA-1 over the downloaded bytes in constant memory; `finish()` checks `hash_value`.
 #[derive(uniffi::Object)]
 pub struct BillDigest {
@@ -174,8 +182,8 @@ pub struct BillDigest {
 impl BillDigest {
     /// A digest for the file `download` describes.
     #[uniffi::constructor]
-    pub fn new(download: BillFile) -> Result<Arc<Self>> {
-        let digest = CoreDigest::new(&download.to_core()?)?;
+    pub fn new(download: FlowFileResponse) -> Result<Arc<Self>> {
+        let digest = CoreDigest::new(&bill_download(&download)?)?;
         Ok(Arc::new(Self {
             inner: Mutex::new(Some(digest)),
         }))

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use wechatpay_coupons::clock::FixedClock;
 use wechatpay_coupons::dynamic::{self, ClientOptions, PemSource, views};
 use wechatpay_coupons::error::SignerError as CoreSignerError;
-use wechatpay_coupons::favor::bills::BillDownload;
 use wechatpay_coupons::favor::ops::PageMode;
 use wechatpay_coupons::favor::validation::ValidationPolicy;
 use wechatpay_coupons::keys::wechatpay_public_key;
 use wechatpay_coupons::{Client as CoreClient, Method, PlatformCertificate};
 
 use crate::error::{Result, WechatPayError, invalid};
+use crate::models::FlowFileResponse;
 use crate::types::{
     CertificateUpdate, ClientConfig, EncryptedField, KeyMaterial, Notification, NotificationEnvelope, SignedMessage,
     SignedRequest, Verified, VerifiedResponse, response,
@@ -53,27 +53,6 @@ impl wechatpay_coupons::Signer for VerifyOnly {
         Err(CoreSignerError(
             "this client has no private key and no signer: it verifies and decodes only".into(),
         ))
-    }
-}
-
-/// A bill download (`url`, `hash_type`, `hash_value`) from `useFlow` / `refundFlow`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BillFile {
-    /// Download URL.
-    pub url: String,
-    /// `SHA1`.
-    pub hash_type: String,
-    /// Hex digest.
-    pub hash_value: String,
-}
-
-impl BillFile {
-    /// The core's download description.
-    pub fn to_core(&self) -> Result<BillDownload> {
-        serde_json::from_value(serde_json::json!({
-            "url": self.url, "hash_type": self.hash_type, "hash_value": self.hash_value
-        }))
-        .map_err(|e| invalid("download", format!("url, hash_type and hash_value ({e})")))
     }
 }
 
@@ -316,7 +295,7 @@ impl Client {
     /// parameters as a JSON object; `validation` overrides the client's policy.
     #[uniffi::method(default(validation = None))]
     pub fn build(&self, operation: String, params_json: String, validation: Option<String>) -> Result<SignedRequest> {
-        crate::operations::build(self, &operation, &params_json, validation)
+        crate::operations::build_text(self, &operation, &params_json, validation)
     }
 
     /// Verifies and decodes the response of coupon operation `operation`; the decoded response
@@ -328,7 +307,7 @@ impl Client {
         headers: HashMap<String, Vec<String>>,
         body: Vec<u8>,
     ) -> Result<String> {
-        crate::operations::parse(self, &operation, status, headers, body)
+        Ok(crate::operations::parse(self, &operation, status, headers, body)?.to_string())
     }
 
     /// The signed multipart image upload (JPG, PNG or BMP, at most 2 MiB), checked by the V-IMG
@@ -400,8 +379,11 @@ impl Client {
     }
 
     /// The signed `GET` of a bill file. Do not verify its response: digest it with `BillDigest`.
-    pub fn bill_file_request(&self, download: BillFile) -> Result<SignedRequest> {
-        let r = self.inner.favor().bill_file_request(&download.to_core()?)?;
+    pub fn bill_file_request(&self, download: FlowFileResponse) -> Result<SignedRequest> {
+        let r = self
+            .inner
+            .favor()
+            .bill_file_request(&crate::bills::bill_download(&download)?)?;
         Ok(SignedRequest::from_core(r, Some("bill_file"), &[]))
     }
 }

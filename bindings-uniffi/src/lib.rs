@@ -1,6 +1,7 @@
 //! Kotlin and Swift binding (uniffi) of the `wechatpay-coupons` sans-IO core.
 //!
-//! The binding is thin: [`types`] converts values, [`error`] maps every core error onto one
+//! The binding is thin: [`models`] holds the coupon API's records and enums, generated from the
+//! core's models by `cargo xtask gen`, [`types`] converts the protocol values, [`error`] maps every core error onto one
 //! exception hierarchy from the core's stable codes, [`client::Signer`] is the foreign signer
 //! callback, and every coupon operation goes through the core's binding-facing layer
 //! ([`wechatpay_coupons::dynamic`]). No code path here panics.
@@ -12,10 +13,13 @@
 pub mod bills;
 pub mod client;
 pub mod error;
+#[rustfmt::skip]
+pub mod models;
 pub mod operations;
 pub mod pager;
 pub mod plugin;
 pub mod types;
+pub mod wire;
 
 use wechatpay_coupons::dynamic;
 

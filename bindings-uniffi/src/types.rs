@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use wechatpay_coupons::dynamic::views::{self, NotificationResource};
-use wechatpay_coupons::favor::events::CouponUseEvent;
 use wechatpay_coupons::favor::validation::Violation as CoreViolation;
 use wechatpay_coupons::{Headers, HttpRequest, HttpResponse};
 
@@ -241,120 +240,6 @@ impl From<wechatpay_coupons::notify::NotificationEnvelope> for NotificationEnvel
     }
 }
 
-/// One goods line of a coupon use.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct GoodsDetail {
-    /// Goods id.
-    pub goods_id: String,
-    /// Quantity.
-    pub quantity: i64,
-    /// Unit price (fen).
-    pub price: i64,
-    /// Discount on this line (fen).
-    pub discount_amount: i64,
-}
-
-/// Where and when a coupon was used.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ConsumeInformation {
-    /// Use time (RFC 3339).
-    pub consume_time: String,
-    /// Merchant where it was used.
-    pub consume_mchid: String,
-    /// Payment transaction id.
-    pub transaction_id: String,
-    /// Order amount (fen).
-    pub consume_amount: Option<i64>,
-    /// Goods lines.
-    pub goods_detail: Vec<GoodsDetail>,
-}
-
-/// The typed `COUPON.USE` resource (normalised: `status` read from `state` when absent).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CouponUse {
-    /// Merchant that created the stock.
-    pub stock_creator_mchid: String,
-    /// Batch id.
-    pub stock_id: String,
-    /// Coupon id.
-    pub coupon_id: String,
-    /// Coupon name.
-    pub coupon_name: String,
-    /// Coupon status, normally `USED`.
-    pub status: String,
-    /// Description.
-    pub description: String,
-    /// Time the user received the coupon (RFC 3339).
-    pub create_time: String,
-    /// `NORMAL` or `CUT_TO`.
-    pub coupon_type: String,
-    /// Whether the coupon is 免充值 (no cash settlement).
-    pub no_cash: Option<bool>,
-    /// Start of validity (RFC 3339).
-    pub available_begin_time: String,
-    /// End of validity (RFC 3339).
-    pub available_end_time: String,
-    /// Whether it is a 单品券.
-    pub singleitem: Option<bool>,
-    /// Fixed-amount terms: face value (fen).
-    pub coupon_amount: Option<i64>,
-    /// Fixed-amount terms: minimum order (fen).
-    pub transaction_minimum: Option<i64>,
-    /// Single-item limit: highest unit price (fen).
-    pub single_price_max: Option<i64>,
-    /// Cut-to terms: price cut to (fen).
-    pub cut_to_price: Option<i64>,
-    /// Cut-to terms: highest price (fen).
-    pub max_price: Option<i64>,
-    /// Use details.
-    pub consume_information: Option<ConsumeInformation>,
-    /// `MULTIUSE` (消费金) when sent.
-    pub business_type: Option<String>,
-}
-
-impl From<&CouponUseEvent> for CouponUse {
-    fn from(e: &CouponUseEvent) -> Self {
-        let normal = e.normal_coupon_information.as_ref();
-        let cut = e.discount_to.as_ref();
-        Self {
-            stock_creator_mchid: e.stock_creator_mchid.clone(),
-            stock_id: e.stock_id.clone(),
-            coupon_id: e.coupon_id.clone(),
-            coupon_name: e.coupon_name.clone(),
-            status: e.status.clone(),
-            description: e.description.clone(),
-            create_time: e.create_time.clone(),
-            coupon_type: e.coupon_type.clone(),
-            no_cash: e.no_cash,
-            available_begin_time: e.available_begin_time.clone(),
-            available_end_time: e.available_end_time.clone(),
-            singleitem: e.singleitem,
-            coupon_amount: normal.and_then(|n| n.coupon_amount),
-            transaction_minimum: normal.and_then(|n| n.transaction_minimum),
-            single_price_max: e.singleitem_discount_off.as_ref().and_then(|s| s.single_price_max),
-            cut_to_price: cut.and_then(|c| c.cut_to_price),
-            max_price: cut.and_then(|c| c.max_price),
-            consume_information: e.consume_information.as_ref().map(|c| ConsumeInformation {
-                consume_time: c.consume_time.clone(),
-                consume_mchid: c.consume_mchid.clone(),
-                transaction_id: c.transaction_id.clone(),
-                consume_amount: c.consume_amount,
-                goods_detail: c
-                    .goods_detail
-                    .iter()
-                    .map(|g| GoodsDetail {
-                        goods_id: g.goods_id.clone(),
-                        quantity: g.quantity,
-                        price: g.price,
-                        discount_amount: g.discount_amount,
-                    })
-                    .collect(),
-            }),
-            business_type: e.business_type.clone(),
-        }
-    }
-}
-
 /// A verified, decrypted notification.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Notification {
@@ -371,7 +256,7 @@ pub struct Notification {
     /// The resource's original type.
     pub original_type: String,
     /// `COUPON.USE`, typed; `None` for other events.
-    pub coupon_use: Option<CouponUse>,
+    pub coupon_use: Option<crate::models::CouponUseEvent>,
     /// The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when
     /// the plaintext is not JSON.
     pub resource_json: Option<String>,
@@ -390,7 +275,10 @@ impl From<views::NotificationView> for Notification {
             other => serde_json::to_string(other).ok(),
         };
         let coupon_use = match &v.resource {
-            NotificationResource::CouponUse(e) => Some(CouponUse::from(&**e)),
+            NotificationResource::CouponUse(e) => {
+                let value = serde_json::to_value(&**e).unwrap_or(serde_json::Value::Null);
+                crate::wire::from_json("COUPON.USE resource", value).ok()
+            }
             _ => None,
         };
         Self {

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::model::{Catalogue, catalogue};
-use crate::{openapi, python, typescript};
+use crate::{openapi, python, typescript, uniffi};
 
 /// How a target file is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,11 @@ pub const TARGETS: &[Target] = &[
         path: "bindings-wasm/npm/src/models.d.ts",
         placement: Placement::Whole,
         render: |c| Ok(typescript::models_d_ts(c)),
+    },
+    Target {
+        path: uniffi::PATH,
+        placement: Placement::Whole,
+        render: uniffi::render,
     },
     Target {
         path: openapi::PATH,
@@ -207,11 +212,13 @@ mod tests {
             doc: None,
         });
         let reports = drift(&c, &committed(BTreeMap::new()))?;
-        assert_eq!(reports.len(), 2, "{reports:?}");
+        assert_eq!(reports.len(), 3, "{reports:?}");
         assert!(reports[0].starts_with("bindings-python/python/wechatpay_coupons/models.py: differs"));
         assert!(reports[0].contains("+    zz_new_field: int"));
         assert!(reports[1].starts_with("bindings-wasm/npm/src/models.d.ts: differs"));
         assert!(reports[1].contains("+  zz_new_field?: number;"));
+        assert!(reports[2].starts_with("bindings-uniffi/src/models.rs: differs"));
+        assert!(reports[2].contains("+    pub zz_new_field: Option<i64>,"));
         Ok(())
     }
 

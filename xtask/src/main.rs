@@ -9,6 +9,8 @@
 //! - `bindings-python/python/wechatpay_coupons/__init__.pyi`, the endpoint methods of `Client`
 //!   between `# BEGIN GENERATED: endpoints` and `# END GENERATED: endpoints`;
 //! - `bindings-wasm/npm/src/models.d.ts`, whole;
+//! - `bindings-uniffi/src/models.rs`, whole (the uniffi records and enums, and the typed
+//!   operation, parser and pager rows);
 //! - `openapi/wechatpay-coupons.openapi.json`, whole (the OpenAPI 3.1 document the sandbox
 //!   serves at `/openapi.json`).
 
@@ -17,6 +19,7 @@ mod model;
 mod openapi;
 mod python;
 mod typescript;
+mod uniffi;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

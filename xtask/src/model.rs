@@ -87,6 +87,8 @@ pub struct Op {
     pub request_type: String,
     /// Response model name.
     pub response_type: String,
+    /// Whether the operation is paged (the core's `dynamic::Pager` walks it).
+    pub paged: bool,
 }
 
 /// Everything the renderers need.
@@ -169,6 +171,7 @@ pub fn definitions(contract: Contract, roots: &[Root]) -> Map<String, Value> {
 pub fn catalogue() -> Result<Catalogue, String> {
     let requests = request_roots();
     let responses = response_roots();
+    let infos = wechatpay_coupons::dynamic::operations();
     let mut operations = Vec::new();
     for spec in OPERATIONS {
         let multipart = spec.body == BodyKind::Multipart;
@@ -192,6 +195,7 @@ pub fn catalogue() -> Result<Catalogue, String> {
             multipart,
             request_type: spec.request_type.to_owned(),
             response_type: spec.response_type.to_owned(),
+            paged: infos.iter().any(|i| i.name == spec.name && i.paged),
         });
     }
     let de = models_of(&definitions(Contract::Deserialize, &requests))?;

@@ -689,12 +689,12 @@ open class BillDigest: BillDigestProtocol, @unchecked Sendable {
     /**
      * A digest for the file `download` describes.
      */
-public convenience init(download: BillFile)throws  {
+public convenience init(download: FlowFileResponse)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_constructor_billdigest_new(
-        FfiConverterTypeBillFile_lower(download),uniffiCallStatus
+        FfiConverterTypeFlowFileResponse_lower(download),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -983,7 +983,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * The signed `GET` of a bill file. Do not verify its response: digest it with `BillDigest`.
      */
-    func billFileRequest(download: BillFile) throws  -> SignedRequest
+    func billFileRequest(download: FlowFileResponse) throws  -> SignedRequest
     
     /**
      * The signed request of coupon operation `operation` (see `operations()`) from its
@@ -1110,230 +1110,260 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func verify(headers: [String: [String]], body: Data) throws  -> Verified
     
     /**
-     * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
+     * 创建代金券批次 (`POST /v3/marketing/favor/coupon-stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func createStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func createStock(request: CreateStockRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Reads the notification URL.
+     * 查询消息通知地址 (`GET /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func getCallback(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func getCallback(request: GetCallbackRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * One coupon's details.
+     * 查询代金券详情 (`GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func getCoupon(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func getCoupon(request: GetCouponRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * One stock's details.
+     * 查询批次详情 (`GET /v3/marketing/favor/stocks/{stock_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func getStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func getStock(request: GetStockRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * A stock's usable items (paged).
+     * 查询代金券可用单品 (`GET /v3/marketing/favor/stocks/{stock_id}/items`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func listStockItems(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func listStockItems(request: ListStockItemsRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * A stock's usable merchants (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    func listStockItemsPager(request: ListStockItemsRequest, mode: String?) throws  -> ListStockItemsPager
+    
+    /**
+     * 查询代金券可用商户 (`GET /v3/marketing/favor/stocks/{stock_id}/merchants`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func listStockMerchants(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func listStockMerchants(request: ListStockMerchantsRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Lists stocks (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    func listStockMerchantsPager(request: ListStockMerchantsRequest, mode: String?) throws  -> ListStockMerchantsPager
+    
+    /**
+     * 条件查询批次列表 (`GET /v3/marketing/favor/stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func listStocks(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func listStocks(request: ListStocksRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * A user's coupons (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    func listStocksPager(request: ListStocksRequest, mode: String?) throws  -> ListStocksPager
+    
+    /**
+     * 根据商户号查用户的券 (`GET /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func listUserCoupons(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func listUserCoupons(request: ListUserCouponsRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Changes a stock's item codes.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    func listUserCouponsPager(request: ListUserCouponsRequest, mode: String?) throws  -> ListUserCouponsPager
+    
+    /**
+     * 修改可用单品编码 (`POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func modifyItemCodes(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func modifyItemCodes(request: ModifyItemCodesRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> CreateStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> GetCallbackResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> Coupon
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseGetStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseGetStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> Stock
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockStringCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockStringCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseListStocks(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseListStocks(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data) throws  -> CouponCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data) throws  -> ModifyItemCodesResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> PauseStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> FlowFileResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> RestartStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data) throws  -> SendCouponResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data) throws  -> SetCallbackResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseStartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseStartStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> StartStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    func parseStopStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
+    func parseStopStock(status: UInt16, headers: [String: [String]], body: Data) throws  -> StopStockResponse
     
     /**
-     * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
-     */
-    func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
-    
-    /**
-     * Verifies and decodes this operation's response into JSON text.
-     */
-    func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> String
-    
-    /**
-     * Pauses a stock.
+     * 图片上传（营销专用） (`POST /v3/marketing/favor/media/image-upload`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Verifies and decodes the response.
      */
-    func pauseStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data) throws  -> ImageUploadResponse
     
     /**
-     * The refund-flow bill download of a stock.
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Verifies and decodes this operation's response.
      */
-    func refundFlow(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data) throws  -> FlowFileResponse
     
     /**
-     * Restarts a paused stock.
+     * 暂停代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/pause`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func restartStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func pauseStock(request: PauseStockRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Sends a coupon to a user.
+     * 下载批次退款明细 (`GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func sendCoupon(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func refundFlow(request: RefundFlowRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Sets the notification URL.
+     * 重启代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/restart`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func setCallback(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func restartStock(request: RestartStockRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Activates a stock.
+     * 发放指定批次的代金券 (`POST /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func startStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func sendCoupon(request: SendCouponRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * Stops a stock.
+     * 设置消息通知地址 (`POST /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func stopStock(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func setCallback(request: SetCallbackRequest, validation: String?) throws  -> SignedRequest
     
     /**
-     * The use-flow bill download of a stock.
+     * 激活代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/start`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    func useFlow(paramsJson: String, validation: String?) throws  -> SignedRequest
+    func startStock(request: StartStockRequest, validation: String?) throws  -> SignedRequest
+    
+    /**
+     * 终止代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/stop`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    func stopStock(request: StopStockRequest, validation: String?) throws  -> SignedRequest
+    
+    /**
+     * 下载批次核销明细 (`GET /v3/marketing/favor/stocks/{stock_id}/use-flow`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    func useFlow(request: UseFlowRequest, validation: String?) throws  -> SignedRequest
     
 }
 /**
@@ -1451,12 +1481,12 @@ open func baseUrl() -> String  {
     /**
      * The signed `GET` of a bill file. Do not verify its response: digest it with `BillDigest`.
      */
-open func billFileRequest(download: BillFile)throws  -> SignedRequest  {
+open func billFileRequest(download: FlowFileResponse)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_bill_file_request(
             self.uniffiCloneHandle(),
-        FfiConverterTypeBillFile_lower(download),uniffiCallStatus
+        FfiConverterTypeFlowFileResponse_lower(download),uniffiCallStatus
     )
 })
 }
@@ -1790,163 +1820,227 @@ open func verify(headers: [String: [String]], body: Data)throws  -> Verified  {
 }
     
     /**
-     * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
+     * 创建代金券批次 (`POST /v3/marketing/favor/coupon-stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func createStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func createStock(request: CreateStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_create_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeCreateStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Reads the notification URL.
+     * 查询消息通知地址 (`GET /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func getCallback(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func getCallback(request: GetCallbackRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_get_callback(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeGetCallbackRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * One coupon's details.
+     * 查询代金券详情 (`GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func getCoupon(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func getCoupon(request: GetCouponRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_get_coupon(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeGetCouponRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * One stock's details.
+     * 查询批次详情 (`GET /v3/marketing/favor/stocks/{stock_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func getStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func getStock(request: GetStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_get_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeGetStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A stock's usable items (paged).
+     * 查询代金券可用单品 (`GET /v3/marketing/favor/stocks/{stock_id}/items`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func listStockItems(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func listStockItems(request: ListStockItemsRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeListStockItemsRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A stock's usable merchants (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-open func listStockMerchants(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func listStockItemsPager(request: ListStockItemsRequest, mode: String? = nil)throws  -> ListStockItemsPager  {
+    return try  FfiConverterTypeListStockItemsPager_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListStockItemsRequest_lower(request),
+        FfiConverterOptionString.lower(mode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * 查询代金券可用商户 (`GET /v3/marketing/favor/stocks/{stock_id}/merchants`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+open func listStockMerchants(request: ListStockMerchantsRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeListStockMerchantsRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Lists stocks (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-open func listStocks(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func listStockMerchantsPager(request: ListStockMerchantsRequest, mode: String? = nil)throws  -> ListStockMerchantsPager  {
+    return try  FfiConverterTypeListStockMerchantsPager_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListStockMerchantsRequest_lower(request),
+        FfiConverterOptionString.lower(mode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * 条件查询批次列表 (`GET /v3/marketing/favor/stocks`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+open func listStocks(request: ListStocksRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeListStocksRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A user's coupons (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-open func listUserCoupons(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func listStocksPager(request: ListStocksRequest, mode: String? = nil)throws  -> ListStocksPager  {
+    return try  FfiConverterTypeListStocksPager_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListStocksRequest_lower(request),
+        FfiConverterOptionString.lower(mode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * 根据商户号查用户的券 (`GET /v3/marketing/favor/users/{openid}/coupons`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+open func listUserCoupons(request: ListUserCouponsRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeListUserCouponsRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Changes a stock's item codes.
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-open func modifyItemCodes(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func listUserCouponsPager(request: ListUserCouponsRequest, mode: String? = nil)throws  -> ListUserCouponsPager  {
+    return try  FfiConverterTypeListUserCouponsPager_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListUserCouponsRequest_lower(request),
+        FfiConverterOptionString.lower(mode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * 修改可用单品编码 (`POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+open func modifyItemCodes(request: ModifyItemCodesRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_modify_item_codes(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeModifyItemCodesRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseCreateStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> CreateStockResponse  {
+    return try  FfiConverterTypeCreateStockResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_create_stock(
             self.uniffiCloneHandle(),
@@ -1958,10 +2052,10 @@ open func parseCreateStock(status: UInt16, headers: [String: [String]], body: Da
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseGetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> GetCallbackResponse  {
+    return try  FfiConverterTypeGetCallbackResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_callback(
             self.uniffiCloneHandle(),
@@ -1973,10 +2067,10 @@ open func parseGetCallback(status: UInt16, headers: [String: [String]], body: Da
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> Coupon  {
+    return try  FfiConverterTypeCoupon_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_coupon(
             self.uniffiCloneHandle(),
@@ -1988,10 +2082,10 @@ open func parseGetCoupon(status: UInt16, headers: [String: [String]], body: Data
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseGetStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseGetStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> Stock  {
+    return try  FfiConverterTypeStock_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_stock(
             self.uniffiCloneHandle(),
@@ -2003,10 +2097,10 @@ open func parseGetStock(status: UInt16, headers: [String: [String]], body: Data)
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseListStockItems(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockStringCollection  {
+    return try  FfiConverterTypeStockStringCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_items(
             self.uniffiCloneHandle(),
@@ -2018,10 +2112,10 @@ open func parseListStockItems(status: UInt16, headers: [String: [String]], body:
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseListStockMerchants(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockStringCollection  {
+    return try  FfiConverterTypeStockStringCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_merchants(
             self.uniffiCloneHandle(),
@@ -2033,10 +2127,10 @@ open func parseListStockMerchants(status: UInt16, headers: [String: [String]], b
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseListStocks(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseListStocks(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockCollection  {
+    return try  FfiConverterTypeStockCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stocks(
             self.uniffiCloneHandle(),
@@ -2048,10 +2142,10 @@ open func parseListStocks(status: UInt16, headers: [String: [String]], body: Dat
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseListUserCoupons(status: UInt16, headers: [String: [String]], body: Data)throws  -> CouponCollection  {
+    return try  FfiConverterTypeCouponCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_user_coupons(
             self.uniffiCloneHandle(),
@@ -2063,10 +2157,10 @@ open func parseListUserCoupons(status: UInt16, headers: [String: [String]], body
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body: Data)throws  -> ModifyItemCodesResponse  {
+    return try  FfiConverterTypeModifyItemCodesResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_modify_item_codes(
             self.uniffiCloneHandle(),
@@ -2078,10 +2172,10 @@ open func parseModifyItemCodes(status: UInt16, headers: [String: [String]], body
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parsePauseStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> PauseStockResponse  {
+    return try  FfiConverterTypePauseStockResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_pause_stock(
             self.uniffiCloneHandle(),
@@ -2093,10 +2187,10 @@ open func parsePauseStock(status: UInt16, headers: [String: [String]], body: Dat
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> FlowFileResponse  {
+    return try  FfiConverterTypeFlowFileResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_refund_flow(
             self.uniffiCloneHandle(),
@@ -2108,10 +2202,10 @@ open func parseRefundFlow(status: UInt16, headers: [String: [String]], body: Dat
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseRestartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> RestartStockResponse  {
+    return try  FfiConverterTypeRestartStockResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_restart_stock(
             self.uniffiCloneHandle(),
@@ -2123,10 +2217,10 @@ open func parseRestartStock(status: UInt16, headers: [String: [String]], body: D
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Data)throws  -> SendCouponResponse  {
+    return try  FfiConverterTypeSendCouponResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_send_coupon(
             self.uniffiCloneHandle(),
@@ -2138,10 +2232,10 @@ open func parseSendCoupon(status: UInt16, headers: [String: [String]], body: Dat
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseSetCallback(status: UInt16, headers: [String: [String]], body: Data)throws  -> SetCallbackResponse  {
+    return try  FfiConverterTypeSetCallbackResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_set_callback(
             self.uniffiCloneHandle(),
@@ -2153,10 +2247,10 @@ open func parseSetCallback(status: UInt16, headers: [String: [String]], body: Da
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseStartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseStartStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> StartStockResponse  {
+    return try  FfiConverterTypeStartStockResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_start_stock(
             self.uniffiCloneHandle(),
@@ -2168,10 +2262,10 @@ open func parseStartStock(status: UInt16, headers: [String: [String]], body: Dat
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseStopStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseStopStock(status: UInt16, headers: [String: [String]], body: Data)throws  -> StopStockResponse  {
+    return try  FfiConverterTypeStopStockResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_stop_stock(
             self.uniffiCloneHandle(),
@@ -2183,10 +2277,12 @@ open func parseStopStock(status: UInt16, headers: [String: [String]], body: Data
 }
     
     /**
-     * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
+     * 图片上传（营销专用） (`POST /v3/marketing/favor/media/image-upload`).
+     *
+     * Verifies and decodes the response.
      */
-open func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseUploadImage(status: UInt16, headers: [String: [String]], body: Data)throws  -> ImageUploadResponse  {
+    return try  FfiConverterTypeImageUploadResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_upload_image(
             self.uniffiCloneHandle(),
@@ -2198,10 +2294,10 @@ open func parseUploadImage(status: UInt16, headers: [String: [String]], body: Da
 }
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-open func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+open func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data)throws  -> FlowFileResponse  {
+    return try  FfiConverterTypeFlowFileResponse_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_use_flow(
             self.uniffiCloneHandle(),
@@ -2213,136 +2309,136 @@ open func parseUseFlow(status: UInt16, headers: [String: [String]], body: Data)t
 }
     
     /**
-     * Pauses a stock.
+     * 暂停代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/pause`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func pauseStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func pauseStock(request: PauseStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_pause_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypePauseStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The refund-flow bill download of a stock.
+     * 下载批次退款明细 (`GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func refundFlow(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func refundFlow(request: RefundFlowRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_refund_flow(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeRefundFlowRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Restarts a paused stock.
+     * 重启代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/restart`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func restartStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func restartStock(request: RestartStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_restart_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeRestartStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Sends a coupon to a user.
+     * 发放指定批次的代金券 (`POST /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func sendCoupon(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func sendCoupon(request: SendCouponRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_send_coupon(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeSendCouponRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Sets the notification URL.
+     * 设置消息通知地址 (`POST /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func setCallback(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func setCallback(request: SetCallbackRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_set_callback(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeSetCallbackRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Activates a stock.
+     * 激活代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/start`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func startStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func startStock(request: StartStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_start_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeStartStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Stops a stock.
+     * 终止代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/stop`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func stopStock(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func stopStock(request: StopStockRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_stop_stock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeStopStockRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The use-flow bill download of a stock.
+     * 下载批次核销明细 (`GET /v3/marketing/favor/stocks/{stock_id}/use-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-open func useFlow(paramsJson: String = "{}", validation: String? = nil)throws  -> SignedRequest  {
+open func useFlow(request: UseFlowRequest, validation: String? = nil)throws  -> SignedRequest  {
     return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_method_client_use_flow(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(paramsJson),
+        FfiConverterTypeUseFlowRequest_lower(request),
         FfiConverterOptionString.lower(validation),uniffiCallStatus
     )
 })
@@ -2559,8 +2655,637 @@ public func FfiConverterTypeKeyMaterial_lower(_ value: KeyMaterial) -> UInt64 {
 
 
 /**
- * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
- * request and handing the decoded page (from `parse…`) to `accept`.
+ * Walks the pages of 查询代金券可用单品 (`list_stock_items`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public protocol ListStockItemsPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    func accept(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockStringCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    func nextRequest() throws  -> SignedRequest?
+    
+}
+/**
+ * Walks the pages of 查询代金券可用单品 (`list_stock_items`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStockItemsPager: ListStockItemsPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_clone_liststockitemspager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_free_liststockitemspager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+open func accept(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockStringCollection  {
+    return try  FfiConverterTypeStockStringCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_accept(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+open func nextRequest()throws  -> SignedRequest?  {
+    return try  FfiConverterOptionTypeSignedRequest.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_next_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStockItemsPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListStockItemsPager
+
+    public static func lift(_ handle: UInt64) throws -> ListStockItemsPager {
+        return ListStockItemsPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListStockItemsPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStockItemsPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListStockItemsPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockItemsPager_lift(_ handle: UInt64) throws -> ListStockItemsPager {
+    return try FfiConverterTypeListStockItemsPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockItemsPager_lower(_ value: ListStockItemsPager) -> UInt64 {
+    return FfiConverterTypeListStockItemsPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Walks the pages of 查询代金券可用商户 (`list_stock_merchants`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public protocol ListStockMerchantsPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    func accept(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockStringCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    func nextRequest() throws  -> SignedRequest?
+    
+}
+/**
+ * Walks the pages of 查询代金券可用商户 (`list_stock_merchants`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStockMerchantsPager: ListStockMerchantsPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_clone_liststockmerchantspager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_free_liststockmerchantspager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+open func accept(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockStringCollection  {
+    return try  FfiConverterTypeStockStringCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_accept(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+open func nextRequest()throws  -> SignedRequest?  {
+    return try  FfiConverterOptionTypeSignedRequest.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_next_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStockMerchantsPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListStockMerchantsPager
+
+    public static func lift(_ handle: UInt64) throws -> ListStockMerchantsPager {
+        return ListStockMerchantsPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListStockMerchantsPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStockMerchantsPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListStockMerchantsPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockMerchantsPager_lift(_ handle: UInt64) throws -> ListStockMerchantsPager {
+    return try FfiConverterTypeListStockMerchantsPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockMerchantsPager_lower(_ value: ListStockMerchantsPager) -> UInt64 {
+    return FfiConverterTypeListStockMerchantsPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Walks the pages of 条件查询批次列表 (`list_stocks`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public protocol ListStocksPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    func accept(status: UInt16, headers: [String: [String]], body: Data) throws  -> StockCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    func nextRequest() throws  -> SignedRequest?
+    
+}
+/**
+ * Walks the pages of 条件查询批次列表 (`list_stocks`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStocksPager: ListStocksPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_clone_liststockspager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_free_liststockspager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+open func accept(status: UInt16, headers: [String: [String]], body: Data)throws  -> StockCollection  {
+    return try  FfiConverterTypeStockCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_accept(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+open func nextRequest()throws  -> SignedRequest?  {
+    return try  FfiConverterOptionTypeSignedRequest.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_next_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStocksPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListStocksPager
+
+    public static func lift(_ handle: UInt64) throws -> ListStocksPager {
+        return ListStocksPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListStocksPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStocksPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListStocksPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStocksPager_lift(_ handle: UInt64) throws -> ListStocksPager {
+    return try FfiConverterTypeListStocksPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStocksPager_lower(_ value: ListStocksPager) -> UInt64 {
+    return FfiConverterTypeListStocksPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Walks the pages of 根据商户号查用户的券 (`list_user_coupons`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public protocol ListUserCouponsPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    func accept(status: UInt16, headers: [String: [String]], body: Data) throws  -> CouponCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    func nextRequest() throws  -> SignedRequest?
+    
+}
+/**
+ * Walks the pages of 根据商户号查用户的券 (`list_user_coupons`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListUserCouponsPager: ListUserCouponsPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_clone_listusercouponspager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_wechatpay_coupons_uniffi_fn_free_listusercouponspager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+open func accept(status: UInt16, headers: [String: [String]], body: Data)throws  -> CouponCollection  {
+    return try  FfiConverterTypeCouponCollection_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_accept(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterDictionaryStringSequenceString.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+open func nextRequest()throws  -> SignedRequest?  {
+    return try  FfiConverterOptionTypeSignedRequest.lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_next_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListUserCouponsPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListUserCouponsPager
+
+    public static func lift(_ handle: UInt64) throws -> ListUserCouponsPager {
+        return ListUserCouponsPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListUserCouponsPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListUserCouponsPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListUserCouponsPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUserCouponsPager_lift(_ handle: UInt64) throws -> ListUserCouponsPager {
+    return try FfiConverterTypeListUserCouponsPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUserCouponsPager_lower(_ value: ListUserCouponsPager) -> UInt64 {
+    return FfiConverterTypeListUserCouponsPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Walks the pages of any paged operation by name, with parameters and pages as JSON text
+ * (the typed pagers, such as `ListStocksPager`, are the usual way): `nextRequest()` until it
+ * returns `null`, sending each request and handing the decoded page to `accept`.
  */
 public protocol PagerProtocol: AnyObject, Sendable {
     
@@ -2581,8 +3306,9 @@ public protocol PagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
- * request and handing the decoded page (from `parse…`) to `accept`.
+ * Walks the pages of any paged operation by name, with parameters and pages as JSON text
+ * (the typed pagers, such as `ListStocksPager`, are the usual way): `nextRequest()` until it
+ * returns `null`, sending each request and handing the decoded page to `accept`.
  */
 open class Pager: PagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3179,6 +3905,117 @@ public func FfiConverterTypeAcknowledgement_lower(_ value: Acknowledgement) -> R
 
 
 /**
+ * One entry of `available_region_list` (消费金).
+ */
+public struct AvailableRegion: Equatable, Hashable {
+    /**
+     * City.
+     */
+    public var city: String?
+    /**
+     * Country.
+     */
+    public var country: String?
+    /**
+     * District.
+     */
+    public var district: String?
+    /**
+     * Province.
+     */
+    public var province: String?
+    /**
+     * Region kind, e.g. `PROVINCE`.
+     */
+    public var type: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * City.
+         */city: String? = nil, 
+        /**
+         * Country.
+         */country: String? = nil, 
+        /**
+         * District.
+         */district: String? = nil, 
+        /**
+         * Province.
+         */province: String? = nil, 
+        /**
+         * Region kind, e.g. `PROVINCE`.
+         */type: String? = nil) {
+        self.city = city
+        self.country = country
+        self.district = district
+        self.province = province
+        self.type = type
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_availableregion_to_json(
+            FfiConverterTypeAvailableRegion_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AvailableRegion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAvailableRegion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AvailableRegion {
+        return
+            try AvailableRegion(
+                city: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf), 
+                district: FfiConverterOptionString.read(from: &buf), 
+                province: FfiConverterOptionString.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AvailableRegion, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.city, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionString.write(value.district, into: &buf)
+        FfiConverterOptionString.write(value.province, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAvailableRegion_lift(_ buf: RustBuffer) throws -> AvailableRegion {
+    return try FfiConverterTypeAvailableRegion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAvailableRegion_lower(_ value: AvailableRegion) -> RustBuffer {
+    return FfiConverterTypeAvailableRegion.lower(value)
+}
+
+
+/**
  * The last rows and the summary of a bill.
  */
 public struct BillEnd: Equatable, Hashable {
@@ -3244,85 +4081,6 @@ public func FfiConverterTypeBillEnd_lift(_ buf: RustBuffer) throws -> BillEnd {
 #endif
 public func FfiConverterTypeBillEnd_lower(_ value: BillEnd) -> RustBuffer {
     return FfiConverterTypeBillEnd.lower(value)
-}
-
-
-/**
- * A bill download (`url`, `hash_type`, `hash_value`) from `useFlow` / `refundFlow`.
- */
-public struct BillFile: Equatable, Hashable {
-    /**
-     * Download URL.
-     */
-    public var url: String
-    /**
-     * `SHA1`.
-     */
-    public var hashType: String
-    /**
-     * Hex digest.
-     */
-    public var hashValue: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Download URL.
-         */url: String, 
-        /**
-         * `SHA1`.
-         */hashType: String, 
-        /**
-         * Hex digest.
-         */hashValue: String) {
-        self.url = url
-        self.hashType = hashType
-        self.hashValue = hashValue
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BillFile: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBillFile: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BillFile {
-        return
-            try BillFile(
-                url: FfiConverterString.read(from: &buf), 
-                hashType: FfiConverterString.read(from: &buf), 
-                hashValue: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BillFile, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterString.write(value.hashType, into: &buf)
-        FfiConverterString.write(value.hashValue, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBillFile_lift(_ buf: RustBuffer) throws -> BillFile {
-    return try FfiConverterTypeBillFile.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBillFile_lower(_ value: BillFile) -> RustBuffer {
-    return FfiConverterTypeBillFile.lower(value)
 }
 
 
@@ -3711,6 +4469,87 @@ public func FfiConverterTypeBillSummary_lift(_ buf: RustBuffer) throws -> BillSu
 #endif
 public func FfiConverterTypeBillSummary_lower(_ value: BillSummary) -> RustBuffer {
     return FfiConverterTypeBillSummary.lower(value)
+}
+
+
+/**
+ * `limit_card` (§1.8).
+ */
+public struct CardLimitation: Equatable, Hashable {
+    /**
+     * Card BINs (1–10 items of 6–9 chars).
+     */
+    public var bin: [String]?
+    /**
+     * Card name shown at checkout (≤ 4 Chinese chars).
+     */
+    public var name: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Card BINs (1–10 items of 6–9 chars).
+         */bin: [String]? = nil, 
+        /**
+         * Card name shown at checkout (≤ 4 Chinese chars).
+         */name: String? = nil) {
+        self.bin = bin
+        self.name = name
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_cardlimitation_to_json(
+            FfiConverterTypeCardLimitation_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardLimitation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardLimitation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardLimitation {
+        return
+            try CardLimitation(
+                bin: FfiConverterOptionSequenceString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardLimitation, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceString.write(value.bin, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLimitation_lift(_ buf: RustBuffer) throws -> CardLimitation {
+    return try FfiConverterTypeCardLimitation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLimitation_lower(_ value: CardLimitation) -> RustBuffer {
+    return FfiConverterTypeCardLimitation.lower(value)
 }
 
 
@@ -4124,55 +4963,67 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 
 
 /**
- * Where and when a coupon was used.
+ * Where and when the coupon was used (`consume_information`).
  */
 public struct ConsumeInformation: Equatable, Hashable {
+    /**
+     * Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
+     */
+    public var consumeAmount: Int64?
+    /**
+     * Merchant that redeemed (for indirect modes a UnionPay/NetsUnion mchid).
+     */
+    public var consumeMchid: String
     /**
      * Use time (RFC 3339).
      */
     public var consumeTime: String
     /**
-     * Merchant where it was used.
-     */
-    public var consumeMchid: String
-    /**
-     * Payment transaction id.
-     */
-    public var transactionId: String
-    /**
-     * Order amount (fen).
-     */
-    public var consumeAmount: Int64?
-    /**
-     * Goods lines.
+     * Goods passed in the payment order.
      */
     public var goodsDetail: [GoodsDetail]
+    /**
+     * WeChat Pay order number.
+     */
+    public var transactionId: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
+         * Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
+         */consumeAmount: Int64? = nil, 
+        /**
+         * Merchant that redeemed (for indirect modes a UnionPay/NetsUnion mchid).
+         */consumeMchid: String, 
+        /**
          * Use time (RFC 3339).
          */consumeTime: String, 
         /**
-         * Merchant where it was used.
-         */consumeMchid: String, 
+         * Goods passed in the payment order.
+         */goodsDetail: [GoodsDetail], 
         /**
-         * Payment transaction id.
-         */transactionId: String, 
-        /**
-         * Order amount (fen).
-         */consumeAmount: Int64?, 
-        /**
-         * Goods lines.
-         */goodsDetail: [GoodsDetail]) {
-        self.consumeTime = consumeTime
-        self.consumeMchid = consumeMchid
-        self.transactionId = transactionId
+         * WeChat Pay order number.
+         */transactionId: String) {
         self.consumeAmount = consumeAmount
+        self.consumeMchid = consumeMchid
+        self.consumeTime = consumeTime
         self.goodsDetail = goodsDetail
+        self.transactionId = transactionId
     }
 
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_consumeinformation_to_json(
+            FfiConverterTypeConsumeInformation_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -4189,20 +5040,20 @@ public struct FfiConverterTypeConsumeInformation: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsumeInformation {
         return
             try ConsumeInformation(
-                consumeTime: FfiConverterString.read(from: &buf), 
-                consumeMchid: FfiConverterString.read(from: &buf), 
-                transactionId: FfiConverterString.read(from: &buf), 
                 consumeAmount: FfiConverterOptionInt64.read(from: &buf), 
-                goodsDetail: FfiConverterSequenceTypeGoodsDetail.read(from: &buf)
+                consumeMchid: FfiConverterString.read(from: &buf), 
+                consumeTime: FfiConverterString.read(from: &buf), 
+                goodsDetail: FfiConverterSequenceTypeGoodsDetail.read(from: &buf), 
+                transactionId: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ConsumeInformation, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.consumeTime, into: &buf)
-        FfiConverterString.write(value.consumeMchid, into: &buf)
-        FfiConverterString.write(value.transactionId, into: &buf)
         FfiConverterOptionInt64.write(value.consumeAmount, into: &buf)
+        FfiConverterString.write(value.consumeMchid, into: &buf)
+        FfiConverterString.write(value.consumeTime, into: &buf)
         FfiConverterSequenceTypeGoodsDetail.write(value.goodsDetail, into: &buf)
+        FfiConverterString.write(value.transactionId, into: &buf)
     }
 }
 
@@ -4223,45 +5074,485 @@ public func FfiConverterTypeConsumeInformation_lower(_ value: ConsumeInformation
 
 
 /**
- * The typed `COUPON.USE` resource (normalised: `status` read from `state` when absent).
+ * A coupon (§1.11): get-coupon response and user-coupons element.
  */
-public struct CouponUse: Equatable, Hashable {
+public struct Coupon: Equatable, Hashable {
     /**
-     * Merchant that created the stock.
+     * 消费金 remaining balance (fen).
      */
-    public var stockCreatorMchid: String
+    public var availableBalance: Int64?
     /**
-     * Batch id.
+     * Start of validity.
      */
-    public var stockId: String
+    public var availableBeginTime: String
     /**
-     * Coupon id.
+     * End of validity.
      */
-    public var couponId: String
+    public var availableEndTime: String
     /**
-     * Coupon name.
+     * `MULTIUSE` for 消费金.
+     */
+    public var businessType: BusinessType?
+    /**
+     * Use details, once used.
+     */
+    public var consumeInformation: ConsumeInformation?
+    /**
+     * Coupon id (absent from the Go/Java models, present in every doc example; optional here).
+     */
+    public var couponId: String?
+    /**
+     * Name.
      */
     public var couponName: String
     /**
-     * Coupon status, normally `USED`.
+     * Coupon type.
      */
-    public var status: String
+    public var couponType: CouponType
+    /**
+     * Time the user received it.
+     */
+    public var createTime: String
+    /**
+     * Cut-to settings.
+     */
+    public var cutToMessage: CutToMessage?
     /**
      * Description.
      */
     public var description: String
     /**
-     * Time the user received the coupon (RFC 3339).
-     */
-    public var createTime: String
-    /**
-     * `NORMAL` or `CUT_TO`.
-     */
-    public var couponType: String
-    /**
-     * Whether the coupon is 免充值 (no cash settlement).
+     * 免充值; old examples send `null`.
      */
     public var noCash: Bool?
+    /**
+     * Face value and threshold.
+     */
+    public var normalCouponInformation: FixedNormalCoupon?
+    /**
+     * Sender's request number.
+     */
+    public var outRequestNo: String?
+    /**
+     * Single-item coupon; old examples send `null`.
+     */
+    public var singleitem: Bool?
+    /**
+     * Listed by [IM] only (UNVERIFIED).
+     */
+    public var startTime: String?
+    /**
+     * Status.
+     */
+    public var status: CouponStatus
+    /**
+     * Creator mchid.
+     */
+    public var stockCreatorMchid: String
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+    /**
+     * Listed by [IM] only (UNVERIFIED).
+     */
+    public var stopTime: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 消费金 remaining balance (fen).
+         */availableBalance: Int64? = nil, 
+        /**
+         * Start of validity.
+         */availableBeginTime: String, 
+        /**
+         * End of validity.
+         */availableEndTime: String, 
+        /**
+         * `MULTIUSE` for 消费金.
+         */businessType: BusinessType? = nil, 
+        /**
+         * Use details, once used.
+         */consumeInformation: ConsumeInformation? = nil, 
+        /**
+         * Coupon id (absent from the Go/Java models, present in every doc example; optional here).
+         */couponId: String? = nil, 
+        /**
+         * Name.
+         */couponName: String, 
+        /**
+         * Coupon type.
+         */couponType: CouponType, 
+        /**
+         * Time the user received it.
+         */createTime: String, 
+        /**
+         * Cut-to settings.
+         */cutToMessage: CutToMessage? = nil, 
+        /**
+         * Description.
+         */description: String, 
+        /**
+         * 免充值; old examples send `null`.
+         */noCash: Bool? = nil, 
+        /**
+         * Face value and threshold.
+         */normalCouponInformation: FixedNormalCoupon? = nil, 
+        /**
+         * Sender's request number.
+         */outRequestNo: String? = nil, 
+        /**
+         * Single-item coupon; old examples send `null`.
+         */singleitem: Bool? = nil, 
+        /**
+         * Listed by [IM] only (UNVERIFIED).
+         */startTime: String? = nil, 
+        /**
+         * Status.
+         */status: CouponStatus, 
+        /**
+         * Creator mchid.
+         */stockCreatorMchid: String, 
+        /**
+         * Stock id.
+         */stockId: String, 
+        /**
+         * Listed by [IM] only (UNVERIFIED).
+         */stopTime: String? = nil) {
+        self.availableBalance = availableBalance
+        self.availableBeginTime = availableBeginTime
+        self.availableEndTime = availableEndTime
+        self.businessType = businessType
+        self.consumeInformation = consumeInformation
+        self.couponId = couponId
+        self.couponName = couponName
+        self.couponType = couponType
+        self.createTime = createTime
+        self.cutToMessage = cutToMessage
+        self.description = description
+        self.noCash = noCash
+        self.normalCouponInformation = normalCouponInformation
+        self.outRequestNo = outRequestNo
+        self.singleitem = singleitem
+        self.startTime = startTime
+        self.status = status
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+        self.stopTime = stopTime
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_coupon_to_json(
+            FfiConverterTypeCoupon_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Coupon: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCoupon: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Coupon {
+        return
+            try Coupon(
+                availableBalance: FfiConverterOptionInt64.read(from: &buf), 
+                availableBeginTime: FfiConverterString.read(from: &buf), 
+                availableEndTime: FfiConverterString.read(from: &buf), 
+                businessType: FfiConverterOptionTypeBusinessType.read(from: &buf), 
+                consumeInformation: FfiConverterOptionTypeConsumeInformation.read(from: &buf), 
+                couponId: FfiConverterOptionString.read(from: &buf), 
+                couponName: FfiConverterString.read(from: &buf), 
+                couponType: FfiConverterTypeCouponType.read(from: &buf), 
+                createTime: FfiConverterString.read(from: &buf), 
+                cutToMessage: FfiConverterOptionTypeCutToMessage.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                noCash: FfiConverterOptionBool.read(from: &buf), 
+                normalCouponInformation: FfiConverterOptionTypeFixedNormalCoupon.read(from: &buf), 
+                outRequestNo: FfiConverterOptionString.read(from: &buf), 
+                singleitem: FfiConverterOptionBool.read(from: &buf), 
+                startTime: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeCouponStatus.read(from: &buf), 
+                stockCreatorMchid: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf), 
+                stopTime: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Coupon, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.availableBalance, into: &buf)
+        FfiConverterString.write(value.availableBeginTime, into: &buf)
+        FfiConverterString.write(value.availableEndTime, into: &buf)
+        FfiConverterOptionTypeBusinessType.write(value.businessType, into: &buf)
+        FfiConverterOptionTypeConsumeInformation.write(value.consumeInformation, into: &buf)
+        FfiConverterOptionString.write(value.couponId, into: &buf)
+        FfiConverterString.write(value.couponName, into: &buf)
+        FfiConverterTypeCouponType.write(value.couponType, into: &buf)
+        FfiConverterString.write(value.createTime, into: &buf)
+        FfiConverterOptionTypeCutToMessage.write(value.cutToMessage, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionBool.write(value.noCash, into: &buf)
+        FfiConverterOptionTypeFixedNormalCoupon.write(value.normalCouponInformation, into: &buf)
+        FfiConverterOptionString.write(value.outRequestNo, into: &buf)
+        FfiConverterOptionBool.write(value.singleitem, into: &buf)
+        FfiConverterOptionString.write(value.startTime, into: &buf)
+        FfiConverterTypeCouponStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+        FfiConverterOptionString.write(value.stopTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoupon_lift(_ buf: RustBuffer) throws -> Coupon {
+    return try FfiConverterTypeCoupon.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoupon_lower(_ value: Coupon) -> RustBuffer {
+    return FfiConverterTypeCoupon.lower(value)
+}
+
+
+/**
+ * `coupon_available_time` (§1.5).
+ */
+public struct CouponAvailableTime: Equatable, Hashable {
+    /**
+     * Listed by [IM]/[TNM] only (UNVERIFIED).
+     */
+    public var availableBeginTime: String?
+    /**
+     * Listed by [IM]/[TNM] only (UNVERIFIED).
+     */
+    public var availableEndTime: String?
+    /**
+     * Validity after receipt in minutes (1–1440).
+     */
+    public var availableTimeAfterReceive: Int64?
+    /**
+     * Fixed weekly time window.
+     */
+    public var fixAvailableTime: FixAvailableTime?
+    /**
+     * Valid from 00:00 of the day after receipt.
+     */
+    public var secondDayAvailable: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Listed by [IM]/[TNM] only (UNVERIFIED).
+         */availableBeginTime: String? = nil, 
+        /**
+         * Listed by [IM]/[TNM] only (UNVERIFIED).
+         */availableEndTime: String? = nil, 
+        /**
+         * Validity after receipt in minutes (1–1440).
+         */availableTimeAfterReceive: Int64? = nil, 
+        /**
+         * Fixed weekly time window.
+         */fixAvailableTime: FixAvailableTime? = nil, 
+        /**
+         * Valid from 00:00 of the day after receipt.
+         */secondDayAvailable: Bool? = nil) {
+        self.availableBeginTime = availableBeginTime
+        self.availableEndTime = availableEndTime
+        self.availableTimeAfterReceive = availableTimeAfterReceive
+        self.fixAvailableTime = fixAvailableTime
+        self.secondDayAvailable = secondDayAvailable
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponavailabletime_to_json(
+            FfiConverterTypeCouponAvailableTime_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CouponAvailableTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponAvailableTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponAvailableTime {
+        return
+            try CouponAvailableTime(
+                availableBeginTime: FfiConverterOptionString.read(from: &buf), 
+                availableEndTime: FfiConverterOptionString.read(from: &buf), 
+                availableTimeAfterReceive: FfiConverterOptionInt64.read(from: &buf), 
+                fixAvailableTime: FfiConverterOptionTypeFixAvailableTime.read(from: &buf), 
+                secondDayAvailable: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CouponAvailableTime, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.availableBeginTime, into: &buf)
+        FfiConverterOptionString.write(value.availableEndTime, into: &buf)
+        FfiConverterOptionInt64.write(value.availableTimeAfterReceive, into: &buf)
+        FfiConverterOptionTypeFixAvailableTime.write(value.fixAvailableTime, into: &buf)
+        FfiConverterOptionBool.write(value.secondDayAvailable, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponAvailableTime_lift(_ buf: RustBuffer) throws -> CouponAvailableTime {
+    return try FfiConverterTypeCouponAvailableTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponAvailableTime_lower(_ value: CouponAvailableTime) -> RustBuffer {
+    return FfiConverterTypeCouponAvailableTime.lower(value)
+}
+
+
+/**
+ * A page of coupons (§1.13).
+ */
+public struct CouponCollection: Equatable, Hashable {
+    /**
+     * This page (absent or `null` = empty).
+     */
+    public var data: [Coupon]
+    /**
+     * Page size.
+     */
+    public var limit: Int64
+    /**
+     * Offset of this page.
+     */
+    public var offset: Int64
+    /**
+     * Total number of matching coupons.
+     */
+    public var totalCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This page (absent or `null` = empty).
+         */data: [Coupon], 
+        /**
+         * Page size.
+         */limit: Int64, 
+        /**
+         * Offset of this page.
+         */offset: Int64, 
+        /**
+         * Total number of matching coupons.
+         */totalCount: Int64) {
+        self.data = data
+        self.limit = limit
+        self.offset = offset
+        self.totalCount = totalCount
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponcollection_to_json(
+            FfiConverterTypeCouponCollection_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CouponCollection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponCollection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponCollection {
+        return
+            try CouponCollection(
+                data: FfiConverterSequenceTypeCoupon.read(from: &buf), 
+                limit: FfiConverterInt64.read(from: &buf), 
+                offset: FfiConverterInt64.read(from: &buf), 
+                totalCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CouponCollection, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCoupon.write(value.data, into: &buf)
+        FfiConverterInt64.write(value.limit, into: &buf)
+        FfiConverterInt64.write(value.offset, into: &buf)
+        FfiConverterInt64.write(value.totalCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponCollection_lift(_ buf: RustBuffer) throws -> CouponCollection {
+    return try FfiConverterTypeCouponCollection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponCollection_lower(_ value: CouponCollection) -> RustBuffer {
+    return FfiConverterTypeCouponCollection.lower(value)
+}
+
+
+/**
+ * The decrypted `COUPON.USE` resource (favor-endpoints.md §4).
+ *
+ * `status` is also read from `state` (the old official notification example's key); when both
+ * keys come, a non-empty `status` wins.
+ */
+public struct CouponUseEvent: Equatable, Hashable {
     /**
      * Start of validity (RFC 3339).
      */
@@ -4271,68 +5562,70 @@ public struct CouponUse: Equatable, Hashable {
      */
     public var availableEndTime: String
     /**
-     * Whether it is a 单品券.
+     * `MULTIUSE` (消费金) when sent; absent otherwise.
      */
-    public var singleitem: Bool?
-    /**
-     * Fixed-amount terms: face value (fen).
-     */
-    public var couponAmount: Int64?
-    /**
-     * Fixed-amount terms: minimum order (fen).
-     */
-    public var transactionMinimum: Int64?
-    /**
-     * Single-item limit: highest unit price (fen).
-     */
-    public var singlePriceMax: Int64?
-    /**
-     * Cut-to terms: price cut to (fen).
-     */
-    public var cutToPrice: Int64?
-    /**
-     * Cut-to terms: highest price (fen).
-     */
-    public var maxPrice: Int64?
+    public var businessType: String?
     /**
      * Use details.
      */
     public var consumeInformation: ConsumeInformation?
     /**
-     * `MULTIUSE` (消费金) when sent.
+     * Coupon id.
      */
-    public var businessType: String?
+    public var couponId: String
+    /**
+     * Coupon name.
+     */
+    public var couponName: String
+    /**
+     * `NORMAL` or `CUT_TO` (see `coupon_type`; unknown values kept).
+     */
+    public var couponType: String
+    /**
+     * Time the user received the coupon (RFC 3339).
+     */
+    public var createTime: String
+    /**
+     * Description.
+     */
+    public var description: String
+    /**
+     * Cut-to terms (减至券).
+     */
+    public var discountTo: DiscountTo?
+    /**
+     * Whether the coupon is 免充值 (no cash settlement); `None` when absent or `null`.
+     */
+    public var noCash: Bool?
+    /**
+     * Fixed-amount terms.
+     */
+    public var normalCouponInformation: NormalCouponInformation?
+    /**
+     * Whether it is a 单品券; `None` when absent or `null`.
+     */
+    public var singleitem: Bool?
+    /**
+     * Single-item discount limit.
+     */
+    public var singleitemDiscountOff: SingleitemDiscountOff?
+    /**
+     * Coupon status, normally `USED` (see `coupon_status`; unknown values kept); read from
+     * `status`, or from `state` when `status` is absent, `null` or empty.
+     */
+    public var status: String
+    /**
+     * Merchant that created the stock.
+     */
+    public var stockCreatorMchid: String
+    /**
+     * Batch id.
+     */
+    public var stockId: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
-        /**
-         * Merchant that created the stock.
-         */stockCreatorMchid: String, 
-        /**
-         * Batch id.
-         */stockId: String, 
-        /**
-         * Coupon id.
-         */couponId: String, 
-        /**
-         * Coupon name.
-         */couponName: String, 
-        /**
-         * Coupon status, normally `USED`.
-         */status: String, 
-        /**
-         * Description.
-         */description: String, 
-        /**
-         * Time the user received the coupon (RFC 3339).
-         */createTime: String, 
-        /**
-         * `NORMAL` or `CUT_TO`.
-         */couponType: String, 
-        /**
-         * Whether the coupon is 免充值 (no cash settlement).
-         */noCash: Bool?, 
         /**
          * Start of validity (RFC 3339).
          */availableBeginTime: String, 
@@ -4340,108 +5633,136 @@ public struct CouponUse: Equatable, Hashable {
          * End of validity (RFC 3339).
          */availableEndTime: String, 
         /**
-         * Whether it is a 单品券.
-         */singleitem: Bool?, 
-        /**
-         * Fixed-amount terms: face value (fen).
-         */couponAmount: Int64?, 
-        /**
-         * Fixed-amount terms: minimum order (fen).
-         */transactionMinimum: Int64?, 
-        /**
-         * Single-item limit: highest unit price (fen).
-         */singlePriceMax: Int64?, 
-        /**
-         * Cut-to terms: price cut to (fen).
-         */cutToPrice: Int64?, 
-        /**
-         * Cut-to terms: highest price (fen).
-         */maxPrice: Int64?, 
+         * `MULTIUSE` (消费金) when sent; absent otherwise.
+         */businessType: String? = nil, 
         /**
          * Use details.
-         */consumeInformation: ConsumeInformation?, 
+         */consumeInformation: ConsumeInformation? = nil, 
         /**
-         * `MULTIUSE` (消费金) when sent.
-         */businessType: String?) {
-        self.stockCreatorMchid = stockCreatorMchid
-        self.stockId = stockId
-        self.couponId = couponId
-        self.couponName = couponName
-        self.status = status
-        self.description = description
-        self.createTime = createTime
-        self.couponType = couponType
-        self.noCash = noCash
+         * Coupon id.
+         */couponId: String, 
+        /**
+         * Coupon name.
+         */couponName: String, 
+        /**
+         * `NORMAL` or `CUT_TO` (see `coupon_type`; unknown values kept).
+         */couponType: String, 
+        /**
+         * Time the user received the coupon (RFC 3339).
+         */createTime: String, 
+        /**
+         * Description.
+         */description: String, 
+        /**
+         * Cut-to terms (减至券).
+         */discountTo: DiscountTo? = nil, 
+        /**
+         * Whether the coupon is 免充值 (no cash settlement); `None` when absent or `null`.
+         */noCash: Bool? = nil, 
+        /**
+         * Fixed-amount terms.
+         */normalCouponInformation: NormalCouponInformation? = nil, 
+        /**
+         * Whether it is a 单品券; `None` when absent or `null`.
+         */singleitem: Bool? = nil, 
+        /**
+         * Single-item discount limit.
+         */singleitemDiscountOff: SingleitemDiscountOff? = nil, 
+        /**
+         * Coupon status, normally `USED` (see `coupon_status`; unknown values kept); read from
+         * `status`, or from `state` when `status` is absent, `null` or empty.
+         */status: String, 
+        /**
+         * Merchant that created the stock.
+         */stockCreatorMchid: String, 
+        /**
+         * Batch id.
+         */stockId: String) {
         self.availableBeginTime = availableBeginTime
         self.availableEndTime = availableEndTime
-        self.singleitem = singleitem
-        self.couponAmount = couponAmount
-        self.transactionMinimum = transactionMinimum
-        self.singlePriceMax = singlePriceMax
-        self.cutToPrice = cutToPrice
-        self.maxPrice = maxPrice
-        self.consumeInformation = consumeInformation
         self.businessType = businessType
+        self.consumeInformation = consumeInformation
+        self.couponId = couponId
+        self.couponName = couponName
+        self.couponType = couponType
+        self.createTime = createTime
+        self.description = description
+        self.discountTo = discountTo
+        self.noCash = noCash
+        self.normalCouponInformation = normalCouponInformation
+        self.singleitem = singleitem
+        self.singleitemDiscountOff = singleitemDiscountOff
+        self.status = status
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
     }
 
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponuseevent_to_json(
+            FfiConverterTypeCouponUseEvent_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
 }
 
 #if compiler(>=6)
-extension CouponUse: Sendable {}
+extension CouponUseEvent: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeCouponUse: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponUse {
+public struct FfiConverterTypeCouponUseEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponUseEvent {
         return
-            try CouponUse(
-                stockCreatorMchid: FfiConverterString.read(from: &buf), 
-                stockId: FfiConverterString.read(from: &buf), 
-                couponId: FfiConverterString.read(from: &buf), 
-                couponName: FfiConverterString.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                createTime: FfiConverterString.read(from: &buf), 
-                couponType: FfiConverterString.read(from: &buf), 
-                noCash: FfiConverterOptionBool.read(from: &buf), 
+            try CouponUseEvent(
                 availableBeginTime: FfiConverterString.read(from: &buf), 
                 availableEndTime: FfiConverterString.read(from: &buf), 
-                singleitem: FfiConverterOptionBool.read(from: &buf), 
-                couponAmount: FfiConverterOptionInt64.read(from: &buf), 
-                transactionMinimum: FfiConverterOptionInt64.read(from: &buf), 
-                singlePriceMax: FfiConverterOptionInt64.read(from: &buf), 
-                cutToPrice: FfiConverterOptionInt64.read(from: &buf), 
-                maxPrice: FfiConverterOptionInt64.read(from: &buf), 
+                businessType: FfiConverterOptionString.read(from: &buf), 
                 consumeInformation: FfiConverterOptionTypeConsumeInformation.read(from: &buf), 
-                businessType: FfiConverterOptionString.read(from: &buf)
+                couponId: FfiConverterString.read(from: &buf), 
+                couponName: FfiConverterString.read(from: &buf), 
+                couponType: FfiConverterString.read(from: &buf), 
+                createTime: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                discountTo: FfiConverterOptionTypeDiscountTo.read(from: &buf), 
+                noCash: FfiConverterOptionBool.read(from: &buf), 
+                normalCouponInformation: FfiConverterOptionTypeNormalCouponInformation.read(from: &buf), 
+                singleitem: FfiConverterOptionBool.read(from: &buf), 
+                singleitemDiscountOff: FfiConverterOptionTypeSingleitemDiscountOff.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                stockCreatorMchid: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
         )
     }
 
-    public static func write(_ value: CouponUse, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.stockCreatorMchid, into: &buf)
-        FfiConverterString.write(value.stockId, into: &buf)
-        FfiConverterString.write(value.couponId, into: &buf)
-        FfiConverterString.write(value.couponName, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterString.write(value.createTime, into: &buf)
-        FfiConverterString.write(value.couponType, into: &buf)
-        FfiConverterOptionBool.write(value.noCash, into: &buf)
+    public static func write(_ value: CouponUseEvent, into buf: inout [UInt8]) {
         FfiConverterString.write(value.availableBeginTime, into: &buf)
         FfiConverterString.write(value.availableEndTime, into: &buf)
-        FfiConverterOptionBool.write(value.singleitem, into: &buf)
-        FfiConverterOptionInt64.write(value.couponAmount, into: &buf)
-        FfiConverterOptionInt64.write(value.transactionMinimum, into: &buf)
-        FfiConverterOptionInt64.write(value.singlePriceMax, into: &buf)
-        FfiConverterOptionInt64.write(value.cutToPrice, into: &buf)
-        FfiConverterOptionInt64.write(value.maxPrice, into: &buf)
-        FfiConverterOptionTypeConsumeInformation.write(value.consumeInformation, into: &buf)
         FfiConverterOptionString.write(value.businessType, into: &buf)
+        FfiConverterOptionTypeConsumeInformation.write(value.consumeInformation, into: &buf)
+        FfiConverterString.write(value.couponId, into: &buf)
+        FfiConverterString.write(value.couponName, into: &buf)
+        FfiConverterString.write(value.couponType, into: &buf)
+        FfiConverterString.write(value.createTime, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionTypeDiscountTo.write(value.discountTo, into: &buf)
+        FfiConverterOptionBool.write(value.noCash, into: &buf)
+        FfiConverterOptionTypeNormalCouponInformation.write(value.normalCouponInformation, into: &buf)
+        FfiConverterOptionBool.write(value.singleitem, into: &buf)
+        FfiConverterOptionTypeSingleitemDiscountOff.write(value.singleitemDiscountOff, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
     }
 }
 
@@ -4449,15 +5770,713 @@ public struct FfiConverterTypeCouponUse: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCouponUse_lift(_ buf: RustBuffer) throws -> CouponUse {
-    return try FfiConverterTypeCouponUse.lift(buf)
+public func FfiConverterTypeCouponUseEvent_lift(_ buf: RustBuffer) throws -> CouponUseEvent {
+    return try FfiConverterTypeCouponUseEvent.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCouponUse_lower(_ value: CouponUse) -> RustBuffer {
-    return FfiConverterTypeCouponUse.lower(value)
+public func FfiConverterTypeCouponUseEvent_lower(_ value: CouponUseEvent) -> RustBuffer {
+    return FfiConverterTypeCouponUseEvent.lower(value)
+}
+
+
+/**
+ * `coupon_use_rule` (§1.4): where and how the coupon can be used.
+ */
+public struct CouponUseRule: Equatable, Hashable {
+    /**
+     * Eligible SKU codes.
+     */
+    public var availableItems: [String]?
+    /**
+     * Merchants where the coupon can be used: a JSON array of mchid strings (the product
+     * guide's sample `["0":"…"]` is not valid JSON).
+     */
+    public var availableMerchants: [String]?
+    /**
+     * Combinable with the creator's other coupons.
+     */
+    public var combineUse: Bool?
+    /**
+     * When the coupon is valid after receipt.
+     */
+    public var couponAvailableTime: CouponAvailableTime?
+    /**
+     * Listed by [IM]/[TNM] only; never send it (only `NORMAL` stocks are supported).
+     */
+    public var discountCoupon: DiscountCoupon?
+    /**
+     * Listed by [IM]/[TNM] only; never send it.
+     */
+    public var exchangeCoupon: ExchangeCoupon?
+    /**
+     * Face value and threshold (required: only `NORMAL` stocks exist).
+     */
+    public var fixedNormalCoupon: FixedNormalCoupon?
+    /**
+     * Order goods tags.
+     */
+    public var goodsTag: [String]?
+    /**
+     * Bank card limitation.
+     */
+    public var limitCard: CardLimitation?
+    /**
+     * Payment method (exactly one item).
+     */
+    public var limitPay: [String]?
+    /**
+     * Payment scenes; absent = unrestricted.
+     */
+    public var tradeType: [TradeType]?
+    /**
+     * Excluded SKU codes ("暂未开放").
+     */
+    public var unavailableItems: [String]?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Eligible SKU codes.
+         */availableItems: [String]? = nil, 
+        /**
+         * Merchants where the coupon can be used: a JSON array of mchid strings (the product
+         * guide's sample `["0":"…"]` is not valid JSON).
+         */availableMerchants: [String]? = nil, 
+        /**
+         * Combinable with the creator's other coupons.
+         */combineUse: Bool? = nil, 
+        /**
+         * When the coupon is valid after receipt.
+         */couponAvailableTime: CouponAvailableTime? = nil, 
+        /**
+         * Listed by [IM]/[TNM] only; never send it (only `NORMAL` stocks are supported).
+         */discountCoupon: DiscountCoupon? = nil, 
+        /**
+         * Listed by [IM]/[TNM] only; never send it.
+         */exchangeCoupon: ExchangeCoupon? = nil, 
+        /**
+         * Face value and threshold (required: only `NORMAL` stocks exist).
+         */fixedNormalCoupon: FixedNormalCoupon? = nil, 
+        /**
+         * Order goods tags.
+         */goodsTag: [String]? = nil, 
+        /**
+         * Bank card limitation.
+         */limitCard: CardLimitation? = nil, 
+        /**
+         * Payment method (exactly one item).
+         */limitPay: [String]? = nil, 
+        /**
+         * Payment scenes; absent = unrestricted.
+         */tradeType: [TradeType]? = nil, 
+        /**
+         * Excluded SKU codes ("暂未开放").
+         */unavailableItems: [String]? = nil) {
+        self.availableItems = availableItems
+        self.availableMerchants = availableMerchants
+        self.combineUse = combineUse
+        self.couponAvailableTime = couponAvailableTime
+        self.discountCoupon = discountCoupon
+        self.exchangeCoupon = exchangeCoupon
+        self.fixedNormalCoupon = fixedNormalCoupon
+        self.goodsTag = goodsTag
+        self.limitCard = limitCard
+        self.limitPay = limitPay
+        self.tradeType = tradeType
+        self.unavailableItems = unavailableItems
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponuserule_to_json(
+            FfiConverterTypeCouponUseRule_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CouponUseRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponUseRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponUseRule {
+        return
+            try CouponUseRule(
+                availableItems: FfiConverterOptionSequenceString.read(from: &buf), 
+                availableMerchants: FfiConverterOptionSequenceString.read(from: &buf), 
+                combineUse: FfiConverterOptionBool.read(from: &buf), 
+                couponAvailableTime: FfiConverterOptionTypeCouponAvailableTime.read(from: &buf), 
+                discountCoupon: FfiConverterOptionTypeDiscountCoupon.read(from: &buf), 
+                exchangeCoupon: FfiConverterOptionTypeExchangeCoupon.read(from: &buf), 
+                fixedNormalCoupon: FfiConverterOptionTypeFixedNormalCoupon.read(from: &buf), 
+                goodsTag: FfiConverterOptionSequenceString.read(from: &buf), 
+                limitCard: FfiConverterOptionTypeCardLimitation.read(from: &buf), 
+                limitPay: FfiConverterOptionSequenceString.read(from: &buf), 
+                tradeType: FfiConverterOptionSequenceTypeTradeType.read(from: &buf), 
+                unavailableItems: FfiConverterOptionSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CouponUseRule, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceString.write(value.availableItems, into: &buf)
+        FfiConverterOptionSequenceString.write(value.availableMerchants, into: &buf)
+        FfiConverterOptionBool.write(value.combineUse, into: &buf)
+        FfiConverterOptionTypeCouponAvailableTime.write(value.couponAvailableTime, into: &buf)
+        FfiConverterOptionTypeDiscountCoupon.write(value.discountCoupon, into: &buf)
+        FfiConverterOptionTypeExchangeCoupon.write(value.exchangeCoupon, into: &buf)
+        FfiConverterOptionTypeFixedNormalCoupon.write(value.fixedNormalCoupon, into: &buf)
+        FfiConverterOptionSequenceString.write(value.goodsTag, into: &buf)
+        FfiConverterOptionTypeCardLimitation.write(value.limitCard, into: &buf)
+        FfiConverterOptionSequenceString.write(value.limitPay, into: &buf)
+        FfiConverterOptionSequenceTypeTradeType.write(value.tradeType, into: &buf)
+        FfiConverterOptionSequenceString.write(value.unavailableItems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponUseRule_lift(_ buf: RustBuffer) throws -> CouponUseRule {
+    return try FfiConverterTypeCouponUseRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponUseRule_lower(_ value: CouponUseRule) -> RustBuffer {
+    return FfiConverterTypeCouponUseRule.lower(value)
+}
+
+
+/**
+ * Create stock request (§3.1), the JSON body.
+ */
+public struct CreateStockRequest: Equatable, Hashable {
+    /**
+     * Start (RFC 3339, not before now, ≤ 365 days ahead).
+     */
+    public var availableBeginTime: String?
+    /**
+     * End (RFC 3339, ≤ 90 days after the start).
+     */
+    public var availableEndTime: String?
+    /**
+     * The calling (creator) mchid.
+     */
+    public var belongMerchant: String?
+    /**
+     * Note visible to the creator only.
+     */
+    public var comment: String?
+    /**
+     * Use rules.
+     */
+    public var couponUseRule: CouponUseRule?
+    /**
+     * JSON text ("暂未开放").
+     */
+    public var extInfo: String?
+    /**
+     * `true` = 免充值, `false` = 预充值 (required).
+     */
+    public var noCash: Bool?
+    /**
+     * Idempotency key (see `crate::favor::Favor::out_request_no`).
+     */
+    public var outRequestNo: String?
+    /**
+     * Display settings.
+     */
+    public var patternInfo: PatternInfo?
+    /**
+     * Name (≤ 9 Chinese chars or ≤ 20 letters; none of `_ , ; |`).
+     */
+    public var stockName: String?
+    /**
+     * Always `NORMAL`.
+     */
+    public var stockType: StockTypeReq?
+    /**
+     * Issuing rules.
+     */
+    public var stockUseRule: StockRule?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start (RFC 3339, not before now, ≤ 365 days ahead).
+         */availableBeginTime: String? = nil, 
+        /**
+         * End (RFC 3339, ≤ 90 days after the start).
+         */availableEndTime: String? = nil, 
+        /**
+         * The calling (creator) mchid.
+         */belongMerchant: String? = nil, 
+        /**
+         * Note visible to the creator only.
+         */comment: String? = nil, 
+        /**
+         * Use rules.
+         */couponUseRule: CouponUseRule? = nil, 
+        /**
+         * JSON text ("暂未开放").
+         */extInfo: String? = nil, 
+        /**
+         * `true` = 免充值, `false` = 预充值 (required).
+         */noCash: Bool? = nil, 
+        /**
+         * Idempotency key (see `crate::favor::Favor::out_request_no`).
+         */outRequestNo: String? = nil, 
+        /**
+         * Display settings.
+         */patternInfo: PatternInfo? = nil, 
+        /**
+         * Name (≤ 9 Chinese chars or ≤ 20 letters; none of `_ , ; |`).
+         */stockName: String? = nil, 
+        /**
+         * Always `NORMAL`.
+         */stockType: StockTypeReq? = nil, 
+        /**
+         * Issuing rules.
+         */stockUseRule: StockRule? = nil) {
+        self.availableBeginTime = availableBeginTime
+        self.availableEndTime = availableEndTime
+        self.belongMerchant = belongMerchant
+        self.comment = comment
+        self.couponUseRule = couponUseRule
+        self.extInfo = extInfo
+        self.noCash = noCash
+        self.outRequestNo = outRequestNo
+        self.patternInfo = patternInfo
+        self.stockName = stockName
+        self.stockType = stockType
+        self.stockUseRule = stockUseRule
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_createstockrequest_to_json(
+            FfiConverterTypeCreateStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateStockRequest {
+        return
+            try CreateStockRequest(
+                availableBeginTime: FfiConverterOptionString.read(from: &buf), 
+                availableEndTime: FfiConverterOptionString.read(from: &buf), 
+                belongMerchant: FfiConverterOptionString.read(from: &buf), 
+                comment: FfiConverterOptionString.read(from: &buf), 
+                couponUseRule: FfiConverterOptionTypeCouponUseRule.read(from: &buf), 
+                extInfo: FfiConverterOptionString.read(from: &buf), 
+                noCash: FfiConverterOptionBool.read(from: &buf), 
+                outRequestNo: FfiConverterOptionString.read(from: &buf), 
+                patternInfo: FfiConverterOptionTypePatternInfo.read(from: &buf), 
+                stockName: FfiConverterOptionString.read(from: &buf), 
+                stockType: FfiConverterOptionTypeStockTypeReq.read(from: &buf), 
+                stockUseRule: FfiConverterOptionTypeStockRule.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.availableBeginTime, into: &buf)
+        FfiConverterOptionString.write(value.availableEndTime, into: &buf)
+        FfiConverterOptionString.write(value.belongMerchant, into: &buf)
+        FfiConverterOptionString.write(value.comment, into: &buf)
+        FfiConverterOptionTypeCouponUseRule.write(value.couponUseRule, into: &buf)
+        FfiConverterOptionString.write(value.extInfo, into: &buf)
+        FfiConverterOptionBool.write(value.noCash, into: &buf)
+        FfiConverterOptionString.write(value.outRequestNo, into: &buf)
+        FfiConverterOptionTypePatternInfo.write(value.patternInfo, into: &buf)
+        FfiConverterOptionString.write(value.stockName, into: &buf)
+        FfiConverterOptionTypeStockTypeReq.write(value.stockType, into: &buf)
+        FfiConverterOptionTypeStockRule.write(value.stockUseRule, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateStockRequest_lift(_ buf: RustBuffer) throws -> CreateStockRequest {
+    return try FfiConverterTypeCreateStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateStockRequest_lower(_ value: CreateStockRequest) -> RustBuffer {
+    return FfiConverterTypeCreateStockRequest.lower(value)
+}
+
+
+/**
+ * Create stock response.
+ */
+public struct CreateStockResponse: Equatable, Hashable {
+    /**
+     * Creation time.
+     */
+    public var createTime: String
+    /**
+     * The new stock id.
+     */
+    public var stockId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Creation time.
+         */createTime: String, 
+        /**
+         * The new stock id.
+         */stockId: String) {
+        self.createTime = createTime
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_createstockresponse_to_json(
+            FfiConverterTypeCreateStockResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateStockResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateStockResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateStockResponse {
+        return
+            try CreateStockResponse(
+                createTime: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateStockResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.createTime, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateStockResponse_lift(_ buf: RustBuffer) throws -> CreateStockResponse {
+    return try FfiConverterTypeCreateStockResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateStockResponse_lower(_ value: CreateStockResponse) -> RustBuffer {
+    return FfiConverterTypeCreateStockResponse.lower(value)
+}
+
+
+/**
+ * `cut_to_message` (§1.9).
+ */
+public struct CutToMessage: Equatable, Hashable {
+    /**
+     * Unit price after the discount (fen).
+     */
+    public var cutToPrice: Int64
+    /**
+     * Largest unit price eligible (fen).
+     */
+    public var singlePriceMax: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Unit price after the discount (fen).
+         */cutToPrice: Int64, 
+        /**
+         * Largest unit price eligible (fen).
+         */singlePriceMax: Int64) {
+        self.cutToPrice = cutToPrice
+        self.singlePriceMax = singlePriceMax
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_cuttomessage_to_json(
+            FfiConverterTypeCutToMessage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CutToMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCutToMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CutToMessage {
+        return
+            try CutToMessage(
+                cutToPrice: FfiConverterInt64.read(from: &buf), 
+                singlePriceMax: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CutToMessage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.cutToPrice, into: &buf)
+        FfiConverterInt64.write(value.singlePriceMax, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCutToMessage_lift(_ buf: RustBuffer) throws -> CutToMessage {
+    return try FfiConverterTypeCutToMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCutToMessage_lower(_ value: CutToMessage) -> RustBuffer {
+    return FfiConverterTypeCutToMessage.lower(value)
+}
+
+
+/**
+ * `discount_coupon` (listed by [IM]/[TNM] only).
+ */
+public struct DiscountCoupon: Equatable, Hashable {
+    /**
+     * Largest discount (fen).
+     */
+    public var discountAmountMax: Int64?
+    /**
+     * Discount percent.
+     */
+    public var discountPercent: Int64?
+    /**
+     * Threshold (fen).
+     */
+    public var transactionMinimum: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Largest discount (fen).
+         */discountAmountMax: Int64? = nil, 
+        /**
+         * Discount percent.
+         */discountPercent: Int64? = nil, 
+        /**
+         * Threshold (fen).
+         */transactionMinimum: Int64? = nil) {
+        self.discountAmountMax = discountAmountMax
+        self.discountPercent = discountPercent
+        self.transactionMinimum = transactionMinimum
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_discountcoupon_to_json(
+            FfiConverterTypeDiscountCoupon_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DiscountCoupon: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountCoupon: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountCoupon {
+        return
+            try DiscountCoupon(
+                discountAmountMax: FfiConverterOptionInt64.read(from: &buf), 
+                discountPercent: FfiConverterOptionInt64.read(from: &buf), 
+                transactionMinimum: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DiscountCoupon, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.discountAmountMax, into: &buf)
+        FfiConverterOptionInt64.write(value.discountPercent, into: &buf)
+        FfiConverterOptionInt64.write(value.transactionMinimum, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountCoupon_lift(_ buf: RustBuffer) throws -> DiscountCoupon {
+    return try FfiConverterTypeDiscountCoupon.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountCoupon_lower(_ value: DiscountCoupon) -> RustBuffer {
+    return FfiConverterTypeDiscountCoupon.lower(value)
+}
+
+
+/**
+ * Cut-to coupon terms (`discount_to`, 减至券 only).
+ */
+public struct DiscountTo: Equatable, Hashable {
+    /**
+     * Price the item is cut to, fen.
+     */
+    public var cutToPrice: Int64?
+    /**
+     * Highest original price eligible, fen.
+     */
+    public var maxPrice: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Price the item is cut to, fen.
+         */cutToPrice: Int64? = nil, 
+        /**
+         * Highest original price eligible, fen.
+         */maxPrice: Int64? = nil) {
+        self.cutToPrice = cutToPrice
+        self.maxPrice = maxPrice
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_discountto_to_json(
+            FfiConverterTypeDiscountTo_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DiscountTo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountTo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountTo {
+        return
+            try DiscountTo(
+                cutToPrice: FfiConverterOptionInt64.read(from: &buf), 
+                maxPrice: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DiscountTo, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.cutToPrice, into: &buf)
+        FfiConverterOptionInt64.write(value.maxPrice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountTo_lift(_ buf: RustBuffer) throws -> DiscountTo {
+    return try FfiConverterTypeDiscountTo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountTo_lower(_ value: DiscountTo) -> RustBuffer {
+    return FfiConverterTypeDiscountTo.lower(value)
 }
 
 
@@ -4630,47 +6649,733 @@ public func FfiConverterTypeEncryptedResource_lower(_ value: EncryptedResource) 
 
 
 /**
- * One goods line of a coupon use.
+ * `exchange_coupon` (listed by [IM]/[TNM] only).
  */
-public struct GoodsDetail: Equatable, Hashable {
+public struct ExchangeCoupon: Equatable, Hashable {
     /**
-     * Goods id.
+     * Exchange price (fen).
      */
-    public var goodsId: String
+    public var exchangePrice: Int64?
     /**
-     * Quantity.
+     * Threshold (fen).
      */
-    public var quantity: Int64
-    /**
-     * Unit price (fen).
-     */
-    public var price: Int64
-    /**
-     * Discount on this line (fen).
-     */
-    public var discountAmount: Int64
+    public var transactionMinimum: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Goods id.
-         */goodsId: String, 
+         * Exchange price (fen).
+         */exchangePrice: Int64? = nil, 
         /**
-         * Quantity.
-         */quantity: Int64, 
-        /**
-         * Unit price (fen).
-         */price: Int64, 
-        /**
-         * Discount on this line (fen).
-         */discountAmount: Int64) {
-        self.goodsId = goodsId
-        self.quantity = quantity
-        self.price = price
-        self.discountAmount = discountAmount
+         * Threshold (fen).
+         */transactionMinimum: Int64? = nil) {
+        self.exchangePrice = exchangePrice
+        self.transactionMinimum = transactionMinimum
     }
 
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_exchangecoupon_to_json(
+            FfiConverterTypeExchangeCoupon_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExchangeCoupon: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExchangeCoupon: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExchangeCoupon {
+        return
+            try ExchangeCoupon(
+                exchangePrice: FfiConverterOptionInt64.read(from: &buf), 
+                transactionMinimum: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExchangeCoupon, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.exchangePrice, into: &buf)
+        FfiConverterOptionInt64.write(value.transactionMinimum, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExchangeCoupon_lift(_ buf: RustBuffer) throws -> ExchangeCoupon {
+    return try FfiConverterTypeExchangeCoupon.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExchangeCoupon_lower(_ value: ExchangeCoupon) -> RustBuffer {
+    return FfiConverterTypeExchangeCoupon.lower(value)
+}
+
+
+/**
+ * `fix_available_time` (§1.6).
+ */
+public struct FixAvailableTime: Equatable, Hashable {
+    /**
+     * Week days 0–6 (0 = Sunday). Written as an array; a single integer is read as one item
+     * (sources disagree; the array form is the tolerant choice).
+     */
+    public var availableWeekDay: [Int64]?
+    /**
+     * Start, in seconds of the day.
+     */
+    public var beginTime: Int64?
+    /**
+     * End, in seconds of the day (server default 86399).
+     */
+    public var endTime: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Week days 0–6 (0 = Sunday). Written as an array; a single integer is read as one item
+         * (sources disagree; the array form is the tolerant choice).
+         */availableWeekDay: [Int64]? = nil, 
+        /**
+         * Start, in seconds of the day.
+         */beginTime: Int64? = nil, 
+        /**
+         * End, in seconds of the day (server default 86399).
+         */endTime: Int64? = nil) {
+        self.availableWeekDay = availableWeekDay
+        self.beginTime = beginTime
+        self.endTime = endTime
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_fixavailabletime_to_json(
+            FfiConverterTypeFixAvailableTime_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FixAvailableTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFixAvailableTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FixAvailableTime {
+        return
+            try FixAvailableTime(
+                availableWeekDay: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                beginTime: FfiConverterOptionInt64.read(from: &buf), 
+                endTime: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FixAvailableTime, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceInt64.write(value.availableWeekDay, into: &buf)
+        FfiConverterOptionInt64.write(value.beginTime, into: &buf)
+        FfiConverterOptionInt64.write(value.endTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFixAvailableTime_lift(_ buf: RustBuffer) throws -> FixAvailableTime {
+    return try FfiConverterTypeFixAvailableTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFixAvailableTime_lower(_ value: FixAvailableTime) -> RustBuffer {
+    return FfiConverterTypeFixAvailableTime.lower(value)
+}
+
+
+/**
+ * `fixed_normal_coupon` / `normal_coupon_information` (§1.7): face value and threshold in fen.
+ */
+public struct FixedNormalCoupon: Equatable, Hashable {
+    /**
+     * Face value (面额).
+     */
+    public var couponAmount: Int64
+    /**
+     * Threshold (门槛).
+     */
+    public var transactionMinimum: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Face value (面额).
+         */couponAmount: Int64, 
+        /**
+         * Threshold (门槛).
+         */transactionMinimum: Int64) {
+        self.couponAmount = couponAmount
+        self.transactionMinimum = transactionMinimum
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_fixednormalcoupon_to_json(
+            FfiConverterTypeFixedNormalCoupon_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FixedNormalCoupon: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFixedNormalCoupon: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FixedNormalCoupon {
+        return
+            try FixedNormalCoupon(
+                couponAmount: FfiConverterInt64.read(from: &buf), 
+                transactionMinimum: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FixedNormalCoupon, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.couponAmount, into: &buf)
+        FfiConverterInt64.write(value.transactionMinimum, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFixedNormalCoupon_lift(_ buf: RustBuffer) throws -> FixedNormalCoupon {
+    return try FfiConverterTypeFixedNormalCoupon.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFixedNormalCoupon_lower(_ value: FixedNormalCoupon) -> RustBuffer {
+    return FfiConverterTypeFixedNormalCoupon.lower(value)
+}
+
+
+/**
+ * Use-flow / refund-flow response: where to download the file and its digest.
+ *
+ * The JSON response is signed and verified like any other (favor-endpoints §7); only the file
+ * download itself is unsigned.
+ */
+public struct FlowFileResponse: Equatable, Hashable {
+    /**
+     * Digest algorithm (`SHA1`; read as SHA-1 when absent).
+     */
+    public var hashType: HashType
+    /**
+     * Hex digest of the file.
+     */
+    public var hashValue: String
+    /**
+     * Download URL (valid 30 s); fetch it exactly as given.
+     */
+    public var url: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Digest algorithm (`SHA1`; read as SHA-1 when absent).
+         */hashType: HashType, 
+        /**
+         * Hex digest of the file.
+         */hashValue: String, 
+        /**
+         * Download URL (valid 30 s); fetch it exactly as given.
+         */url: String) {
+        self.hashType = hashType
+        self.hashValue = hashValue
+        self.url = url
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_flowfileresponse_to_json(
+            FfiConverterTypeFlowFileResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FlowFileResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFlowFileResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FlowFileResponse {
+        return
+            try FlowFileResponse(
+                hashType: FfiConverterTypeHashType.read(from: &buf), 
+                hashValue: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FlowFileResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeHashType.write(value.hashType, into: &buf)
+        FfiConverterString.write(value.hashValue, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlowFileResponse_lift(_ buf: RustBuffer) throws -> FlowFileResponse {
+    return try FfiConverterTypeFlowFileResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlowFileResponse_lower(_ value: FlowFileResponse) -> RustBuffer {
+    return FfiConverterTypeFlowFileResponse.lower(value)
+}
+
+
+/**
+ * Get callback request (§3.18).
+ */
+public struct GetCallbackRequest: Equatable, Hashable {
+    /**
+     * Query: the merchant.
+     */
+    public var mchid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Query: the merchant.
+         */mchid: String? = nil) {
+        self.mchid = mchid
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackrequest_to_json(
+            FfiConverterTypeGetCallbackRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetCallbackRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetCallbackRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetCallbackRequest {
+        return
+            try GetCallbackRequest(
+                mchid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetCallbackRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.mchid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCallbackRequest_lift(_ buf: RustBuffer) throws -> GetCallbackRequest {
+    return try FfiConverterTypeGetCallbackRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCallbackRequest_lower(_ value: GetCallbackRequest) -> RustBuffer {
+    return FfiConverterTypeGetCallbackRequest.lower(value)
+}
+
+
+/**
+ * Get callback response.
+ */
+public struct GetCallbackResponse: Equatable, Hashable {
+    /**
+     * The merchant.
+     */
+    public var mchid: String
+    /**
+     * The URL set.
+     */
+    public var notifyUrl: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The merchant.
+         */mchid: String, 
+        /**
+         * The URL set.
+         */notifyUrl: String) {
+        self.mchid = mchid
+        self.notifyUrl = notifyUrl
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackresponse_to_json(
+            FfiConverterTypeGetCallbackResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetCallbackResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetCallbackResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetCallbackResponse {
+        return
+            try GetCallbackResponse(
+                mchid: FfiConverterString.read(from: &buf), 
+                notifyUrl: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetCallbackResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mchid, into: &buf)
+        FfiConverterString.write(value.notifyUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCallbackResponse_lift(_ buf: RustBuffer) throws -> GetCallbackResponse {
+    return try FfiConverterTypeGetCallbackResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCallbackResponse_lower(_ value: GetCallbackResponse) -> RustBuffer {
+    return FfiConverterTypeGetCallbackResponse.lower(value)
+}
+
+
+/**
+ * Get coupon request (§3.9).
+ */
+public struct GetCouponRequest: Equatable, Hashable {
+    /**
+     * Query: appid the openid belongs to.
+     */
+    public var appid: String?
+    /**
+     * Path: coupon id.
+     */
+    public var couponId: String?
+    /**
+     * Path: openid (case-sensitive).
+     */
+    public var openid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Query: appid the openid belongs to.
+         */appid: String? = nil, 
+        /**
+         * Path: coupon id.
+         */couponId: String? = nil, 
+        /**
+         * Path: openid (case-sensitive).
+         */openid: String? = nil) {
+        self.appid = appid
+        self.couponId = couponId
+        self.openid = openid
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_getcouponrequest_to_json(
+            FfiConverterTypeGetCouponRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetCouponRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetCouponRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetCouponRequest {
+        return
+            try GetCouponRequest(
+                appid: FfiConverterOptionString.read(from: &buf), 
+                couponId: FfiConverterOptionString.read(from: &buf), 
+                openid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetCouponRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.appid, into: &buf)
+        FfiConverterOptionString.write(value.couponId, into: &buf)
+        FfiConverterOptionString.write(value.openid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCouponRequest_lift(_ buf: RustBuffer) throws -> GetCouponRequest {
+    return try FfiConverterTypeGetCouponRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetCouponRequest_lower(_ value: GetCouponRequest) -> RustBuffer {
+    return FfiConverterTypeGetCouponRequest.lower(value)
+}
+
+
+/**
+ * Get stock request (§3.8).
+ */
+public struct GetStockRequest: Equatable, Hashable {
+    /**
+     * Query: creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Query: creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_getstockrequest_to_json(
+            FfiConverterTypeGetStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetStockRequest {
+        return
+            try GetStockRequest(
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetStockRequest_lift(_ buf: RustBuffer) throws -> GetStockRequest {
+    return try FfiConverterTypeGetStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetStockRequest_lower(_ value: GetStockRequest) -> RustBuffer {
+    return FfiConverterTypeGetStockRequest.lower(value)
+}
+
+
+/**
+ * One goods line of the paid order (`goods_detail[]`). Every field may be absent or `null`
+ * (read as `""` / 0): a line the decoder cannot read would lose the whole event.
+ */
+public struct GoodsDetail: Equatable, Hashable {
+    /**
+     * Discount on this line, fen.
+     */
+    public var discountAmount: Int64
+    /**
+     * SKU code.
+     */
+    public var goodsId: String
+    /**
+     * Unit price, fen.
+     */
+    public var price: Int64
+    /**
+     * Quantity.
+     */
+    public var quantity: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Discount on this line, fen.
+         */discountAmount: Int64, 
+        /**
+         * SKU code.
+         */goodsId: String, 
+        /**
+         * Unit price, fen.
+         */price: Int64, 
+        /**
+         * Quantity.
+         */quantity: Int64) {
+        self.discountAmount = discountAmount
+        self.goodsId = goodsId
+        self.price = price
+        self.quantity = quantity
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_goodsdetail_to_json(
+            FfiConverterTypeGoodsDetail_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -4687,18 +7392,18 @@ public struct FfiConverterTypeGoodsDetail: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GoodsDetail {
         return
             try GoodsDetail(
+                discountAmount: FfiConverterInt64.read(from: &buf), 
                 goodsId: FfiConverterString.read(from: &buf), 
-                quantity: FfiConverterInt64.read(from: &buf), 
                 price: FfiConverterInt64.read(from: &buf), 
-                discountAmount: FfiConverterInt64.read(from: &buf)
+                quantity: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: GoodsDetail, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.goodsId, into: &buf)
-        FfiConverterInt64.write(value.quantity, into: &buf)
-        FfiConverterInt64.write(value.price, into: &buf)
         FfiConverterInt64.write(value.discountAmount, into: &buf)
+        FfiConverterString.write(value.goodsId, into: &buf)
+        FfiConverterInt64.write(value.price, into: &buf)
+        FfiConverterInt64.write(value.quantity, into: &buf)
     }
 }
 
@@ -4917,6 +7622,834 @@ public func FfiConverterTypeH5CouponUrl_lower(_ value: H5CouponUrl) -> RustBuffe
 
 
 /**
+ * The decoded image-upload response.
+ */
+public struct ImageUploadResponse: Equatable, Hashable {
+    /**
+     * URL to use in `pattern_info.merchant_logo` / `coupon_image`.
+     */
+    public var mediaUrl: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * URL to use in `pattern_info.merchant_logo` / `coupon_image`.
+         */mediaUrl: String) {
+        self.mediaUrl = mediaUrl
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_imageuploadresponse_to_json(
+            FfiConverterTypeImageUploadResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImageUploadResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImageUploadResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImageUploadResponse {
+        return
+            try ImageUploadResponse(
+                mediaUrl: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImageUploadResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mediaUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageUploadResponse_lift(_ buf: RustBuffer) throws -> ImageUploadResponse {
+    return try FfiConverterTypeImageUploadResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageUploadResponse_lower(_ value: ImageUploadResponse) -> RustBuffer {
+    return FfiConverterTypeImageUploadResponse.lower(value)
+}
+
+
+/**
+ * Stock items request (§3.11).
+ */
+public struct ListStockItemsRequest: Equatable, Hashable {
+    /**
+     * Query: page size (1–100).
+     */
+    public var limit: Int64?
+    /**
+     * Query: offset (0–500).
+     */
+    public var offset: Int64?
+    /**
+     * Query: creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Query: page size (1–100).
+         */limit: Int64? = nil, 
+        /**
+         * Query: offset (0–500).
+         */offset: Int64? = nil, 
+        /**
+         * Query: creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.limit = limit
+        self.offset = offset
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemsrequest_to_json(
+            FfiConverterTypeListStockItemsRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListStockItemsRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStockItemsRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStockItemsRequest {
+        return
+            try ListStockItemsRequest(
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                offset: FfiConverterOptionInt64.read(from: &buf), 
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListStockItemsRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionInt64.write(value.offset, into: &buf)
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockItemsRequest_lift(_ buf: RustBuffer) throws -> ListStockItemsRequest {
+    return try FfiConverterTypeListStockItemsRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockItemsRequest_lower(_ value: ListStockItemsRequest) -> RustBuffer {
+    return FfiConverterTypeListStockItemsRequest.lower(value)
+}
+
+
+/**
+ * Stock merchants request (§3.10).
+ */
+public struct ListStockMerchantsRequest: Equatable, Hashable {
+    /**
+     * Query: page size (1–50).
+     */
+    public var limit: Int64?
+    /**
+     * Query: offset (0–1000).
+     */
+    public var offset: Int64?
+    /**
+     * Query: creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Query: page size (1–50).
+         */limit: Int64? = nil, 
+        /**
+         * Query: offset (0–1000).
+         */offset: Int64? = nil, 
+        /**
+         * Query: creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.limit = limit
+        self.offset = offset
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantsrequest_to_json(
+            FfiConverterTypeListStockMerchantsRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListStockMerchantsRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStockMerchantsRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStockMerchantsRequest {
+        return
+            try ListStockMerchantsRequest(
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                offset: FfiConverterOptionInt64.read(from: &buf), 
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListStockMerchantsRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionInt64.write(value.offset, into: &buf)
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockMerchantsRequest_lift(_ buf: RustBuffer) throws -> ListStockMerchantsRequest {
+    return try FfiConverterTypeListStockMerchantsRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStockMerchantsRequest_lower(_ value: ListStockMerchantsRequest) -> RustBuffer {
+    return FfiConverterTypeListStockMerchantsRequest.lower(value)
+}
+
+
+/**
+ * List stocks request (§3.7); every field goes to the query.
+ */
+public struct ListStocksRequest: Equatable, Hashable {
+    /**
+     * Created at or before (RFC 3339).
+     */
+    public var createEndTime: String?
+    /**
+     * Created at or after (RFC 3339).
+     */
+    public var createStartTime: String?
+    /**
+     * Page size, 1–10.
+     */
+    public var limit: Int64?
+    /**
+     * Page index starting at 0 (DOC-LIST-STOCKS: "页码").
+     */
+    public var offset: Int64?
+    /**
+     * Status filter.
+     */
+    public var status: StockStatus?
+    /**
+     * Creator mchid.
+     */
+    public var stockCreatorMchid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Created at or before (RFC 3339).
+         */createEndTime: String? = nil, 
+        /**
+         * Created at or after (RFC 3339).
+         */createStartTime: String? = nil, 
+        /**
+         * Page size, 1–10.
+         */limit: Int64? = nil, 
+        /**
+         * Page index starting at 0 (DOC-LIST-STOCKS: "页码").
+         */offset: Int64? = nil, 
+        /**
+         * Status filter.
+         */status: StockStatus? = nil, 
+        /**
+         * Creator mchid.
+         */stockCreatorMchid: String? = nil) {
+        self.createEndTime = createEndTime
+        self.createStartTime = createStartTime
+        self.limit = limit
+        self.offset = offset
+        self.status = status
+        self.stockCreatorMchid = stockCreatorMchid
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_liststocksrequest_to_json(
+            FfiConverterTypeListStocksRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListStocksRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListStocksRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListStocksRequest {
+        return
+            try ListStocksRequest(
+                createEndTime: FfiConverterOptionString.read(from: &buf), 
+                createStartTime: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                offset: FfiConverterOptionInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeStockStatus.read(from: &buf), 
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListStocksRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.createEndTime, into: &buf)
+        FfiConverterOptionString.write(value.createStartTime, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionInt64.write(value.offset, into: &buf)
+        FfiConverterOptionTypeStockStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStocksRequest_lift(_ buf: RustBuffer) throws -> ListStocksRequest {
+    return try FfiConverterTypeListStocksRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListStocksRequest_lower(_ value: ListStocksRequest) -> RustBuffer {
+    return FfiConverterTypeListStocksRequest.lower(value)
+}
+
+
+/**
+ * User coupons request (§3.12).
+ */
+public struct ListUserCouponsRequest: Equatable, Hashable {
+    /**
+     * Appid the openid belongs to.
+     */
+    public var appid: String?
+    /**
+     * Usable coupons at this merchant (paging ignored).
+     */
+    public var availableMchid: String?
+    /**
+     * `MULTIUSE` to query 消费金.
+     */
+    public var businessType: BusinessType?
+    /**
+     * Coupons of stocks this merchant created.
+     */
+    public var creatorMchid: String?
+    /**
+     * Page size (default 20).
+     */
+    public var limit: Int64?
+    /**
+     * Offset (default 0).
+     */
+    public var offset: Int64?
+    /**
+     * Path: openid (case-sensitive).
+     */
+    public var openid: String?
+    /**
+     * Coupons this merchant sent ("暂未开放").
+     */
+    public var senderMchid: String?
+    /**
+     * Status filter.
+     */
+    public var status: CouponStatusQuery?
+    /**
+     * Stock filter (ignored with `available_mchid`).
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Appid the openid belongs to.
+         */appid: String? = nil, 
+        /**
+         * Usable coupons at this merchant (paging ignored).
+         */availableMchid: String? = nil, 
+        /**
+         * `MULTIUSE` to query 消费金.
+         */businessType: BusinessType? = nil, 
+        /**
+         * Coupons of stocks this merchant created.
+         */creatorMchid: String? = nil, 
+        /**
+         * Page size (default 20).
+         */limit: Int64? = nil, 
+        /**
+         * Offset (default 0).
+         */offset: Int64? = nil, 
+        /**
+         * Path: openid (case-sensitive).
+         */openid: String? = nil, 
+        /**
+         * Coupons this merchant sent ("暂未开放").
+         */senderMchid: String? = nil, 
+        /**
+         * Status filter.
+         */status: CouponStatusQuery? = nil, 
+        /**
+         * Stock filter (ignored with `available_mchid`).
+         */stockId: String? = nil) {
+        self.appid = appid
+        self.availableMchid = availableMchid
+        self.businessType = businessType
+        self.creatorMchid = creatorMchid
+        self.limit = limit
+        self.offset = offset
+        self.openid = openid
+        self.senderMchid = senderMchid
+        self.status = status
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponsrequest_to_json(
+            FfiConverterTypeListUserCouponsRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListUserCouponsRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListUserCouponsRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListUserCouponsRequest {
+        return
+            try ListUserCouponsRequest(
+                appid: FfiConverterOptionString.read(from: &buf), 
+                availableMchid: FfiConverterOptionString.read(from: &buf), 
+                businessType: FfiConverterOptionTypeBusinessType.read(from: &buf), 
+                creatorMchid: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                offset: FfiConverterOptionInt64.read(from: &buf), 
+                openid: FfiConverterOptionString.read(from: &buf), 
+                senderMchid: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeCouponStatusQuery.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListUserCouponsRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.appid, into: &buf)
+        FfiConverterOptionString.write(value.availableMchid, into: &buf)
+        FfiConverterOptionTypeBusinessType.write(value.businessType, into: &buf)
+        FfiConverterOptionString.write(value.creatorMchid, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionInt64.write(value.offset, into: &buf)
+        FfiConverterOptionString.write(value.openid, into: &buf)
+        FfiConverterOptionString.write(value.senderMchid, into: &buf)
+        FfiConverterOptionTypeCouponStatusQuery.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUserCouponsRequest_lift(_ buf: RustBuffer) throws -> ListUserCouponsRequest {
+    return try FfiConverterTypeListUserCouponsRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListUserCouponsRequest_lower(_ value: ListUserCouponsRequest) -> RustBuffer {
+    return FfiConverterTypeListUserCouponsRequest.lower(value)
+}
+
+
+/**
+ * Modify item codes request (§3.20).
+ */
+public struct ModifyItemCodesRequest: Equatable, Hashable {
+    /**
+     * Codes to add.
+     */
+    public var addGoodsIdList: [String]?
+    /**
+     * Codes to remove.
+     */
+    public var deleteGoodsIdList: [String]?
+    /**
+     * Creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Codes to add.
+         */addGoodsIdList: [String]? = nil, 
+        /**
+         * Codes to remove.
+         */deleteGoodsIdList: [String]? = nil, 
+        /**
+         * Creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.addGoodsIdList = addGoodsIdList
+        self.deleteGoodsIdList = deleteGoodsIdList
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesrequest_to_json(
+            FfiConverterTypeModifyItemCodesRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ModifyItemCodesRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeModifyItemCodesRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ModifyItemCodesRequest {
+        return
+            try ModifyItemCodesRequest(
+                addGoodsIdList: FfiConverterOptionSequenceString.read(from: &buf), 
+                deleteGoodsIdList: FfiConverterOptionSequenceString.read(from: &buf), 
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ModifyItemCodesRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceString.write(value.addGoodsIdList, into: &buf)
+        FfiConverterOptionSequenceString.write(value.deleteGoodsIdList, into: &buf)
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModifyItemCodesRequest_lift(_ buf: RustBuffer) throws -> ModifyItemCodesRequest {
+    return try FfiConverterTypeModifyItemCodesRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModifyItemCodesRequest_lower(_ value: ModifyItemCodesRequest) -> RustBuffer {
+    return FfiConverterTypeModifyItemCodesRequest.lower(value)
+}
+
+
+/**
+ * Modify item codes response: [GO] names `effect_time`, [IM] `pause_time`; both are read.
+ */
+public struct ModifyItemCodesResponse: Equatable, Hashable {
+    /**
+     * When the change takes effect ([GO]).
+     */
+    public var effectTime: String?
+    /**
+     * Same, as [IM] names it.
+     */
+    public var pauseTime: String?
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When the change takes effect ([GO]).
+         */effectTime: String? = nil, 
+        /**
+         * Same, as [IM] names it.
+         */pauseTime: String? = nil, 
+        /**
+         * Stock id.
+         */stockId: String) {
+        self.effectTime = effectTime
+        self.pauseTime = pauseTime
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesresponse_to_json(
+            FfiConverterTypeModifyItemCodesResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ModifyItemCodesResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeModifyItemCodesResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ModifyItemCodesResponse {
+        return
+            try ModifyItemCodesResponse(
+                effectTime: FfiConverterOptionString.read(from: &buf), 
+                pauseTime: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ModifyItemCodesResponse, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.effectTime, into: &buf)
+        FfiConverterOptionString.write(value.pauseTime, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModifyItemCodesResponse_lift(_ buf: RustBuffer) throws -> ModifyItemCodesResponse {
+    return try FfiConverterTypeModifyItemCodesResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModifyItemCodesResponse_lower(_ value: ModifyItemCodesResponse) -> RustBuffer {
+    return FfiConverterTypeModifyItemCodesResponse.lower(value)
+}
+
+
+/**
+ * Fixed-amount coupon terms (`normal_coupon_information`).
+ */
+public struct NormalCouponInformation: Equatable, Hashable {
+    /**
+     * Face value, fen.
+     */
+    public var couponAmount: Int64?
+    /**
+     * Minimum order amount, fen.
+     */
+    public var transactionMinimum: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Face value, fen.
+         */couponAmount: Int64? = nil, 
+        /**
+         * Minimum order amount, fen.
+         */transactionMinimum: Int64? = nil) {
+        self.couponAmount = couponAmount
+        self.transactionMinimum = transactionMinimum
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_normalcouponinformation_to_json(
+            FfiConverterTypeNormalCouponInformation_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NormalCouponInformation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNormalCouponInformation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NormalCouponInformation {
+        return
+            try NormalCouponInformation(
+                couponAmount: FfiConverterOptionInt64.read(from: &buf), 
+                transactionMinimum: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NormalCouponInformation, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.couponAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.transactionMinimum, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNormalCouponInformation_lift(_ buf: RustBuffer) throws -> NormalCouponInformation {
+    return try FfiConverterTypeNormalCouponInformation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNormalCouponInformation_lower(_ value: NormalCouponInformation) -> RustBuffer {
+    return FfiConverterTypeNormalCouponInformation.lower(value)
+}
+
+
+/**
  * A verified, decrypted notification.
  */
 public struct Notification: Equatable, Hashable {
@@ -4947,7 +8480,7 @@ public struct Notification: Equatable, Hashable {
     /**
      * `COUPON.USE`, typed; `None` for other events.
      */
-    public var couponUse: CouponUse?
+    public var couponUse: CouponUseEvent?
     /**
      * The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when
      * the plaintext is not JSON.
@@ -4989,7 +8522,7 @@ public struct Notification: Equatable, Hashable {
          */originalType: String, 
         /**
          * `COUPON.USE`, typed; `None` for other events.
-         */couponUse: CouponUse?, 
+         */couponUse: CouponUseEvent?, 
         /**
          * The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when
          * the plaintext is not JSON.
@@ -5038,7 +8571,7 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
                 resourceType: FfiConverterString.read(from: &buf), 
                 summary: FfiConverterString.read(from: &buf), 
                 originalType: FfiConverterString.read(from: &buf), 
-                couponUse: FfiConverterOptionTypeCouponUse.read(from: &buf), 
+                couponUse: FfiConverterOptionTypeCouponUseEvent.read(from: &buf), 
                 resourceJson: FfiConverterOptionString.read(from: &buf), 
                 plaintext: FfiConverterString.read(from: &buf), 
                 keyId: FfiConverterString.read(from: &buf), 
@@ -5053,7 +8586,7 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterString.write(value.summary, into: &buf)
         FfiConverterString.write(value.originalType, into: &buf)
-        FfiConverterOptionTypeCouponUse.write(value.couponUse, into: &buf)
+        FfiConverterOptionTypeCouponUseEvent.write(value.couponUse, into: &buf)
         FfiConverterOptionString.write(value.resourceJson, into: &buf)
         FfiConverterString.write(value.plaintext, into: &buf)
         FfiConverterString.write(value.keyId, into: &buf)
@@ -5252,6 +8785,546 @@ public func FfiConverterTypeParam_lift(_ buf: RustBuffer) throws -> Param {
 #endif
 public func FfiConverterTypeParam_lower(_ value: Param) -> RustBuffer {
     return FfiConverterTypeParam.lower(value)
+}
+
+
+/**
+ * `pattern_info` (§1.3): how the coupon is displayed.
+ */
+public struct PatternInfo: Equatable, Hashable {
+    /**
+     * Background colour.
+     */
+    public var backgroundColor: BackgroundColor?
+    /**
+     * Coupon image URL from the image-upload API.
+     */
+    public var couponImage: String?
+    /**
+     * Usage rules shown on the coupon page (required when `pattern_info` is sent).
+     */
+    public var description: String?
+    /**
+     * Jump target (server default `DEFAULT_PAGE`).
+     */
+    public var jumpTarget: JumpTarget?
+    /**
+     * Logo URL from the image-upload API.
+     */
+    public var merchantLogo: String?
+    /**
+     * Brand name.
+     */
+    public var merchantName: String?
+    /**
+     * Mini-program appid (with `MINI_PROGRAM`).
+     */
+    public var miniProgramAppid: String?
+    /**
+     * Mini-program path (with `MINI_PROGRAM`).
+     */
+    public var miniProgramPath: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Background colour.
+         */backgroundColor: BackgroundColor? = nil, 
+        /**
+         * Coupon image URL from the image-upload API.
+         */couponImage: String? = nil, 
+        /**
+         * Usage rules shown on the coupon page (required when `pattern_info` is sent).
+         */description: String? = nil, 
+        /**
+         * Jump target (server default `DEFAULT_PAGE`).
+         */jumpTarget: JumpTarget? = nil, 
+        /**
+         * Logo URL from the image-upload API.
+         */merchantLogo: String? = nil, 
+        /**
+         * Brand name.
+         */merchantName: String? = nil, 
+        /**
+         * Mini-program appid (with `MINI_PROGRAM`).
+         */miniProgramAppid: String? = nil, 
+        /**
+         * Mini-program path (with `MINI_PROGRAM`).
+         */miniProgramPath: String? = nil) {
+        self.backgroundColor = backgroundColor
+        self.couponImage = couponImage
+        self.description = description
+        self.jumpTarget = jumpTarget
+        self.merchantLogo = merchantLogo
+        self.merchantName = merchantName
+        self.miniProgramAppid = miniProgramAppid
+        self.miniProgramPath = miniProgramPath
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_patterninfo_to_json(
+            FfiConverterTypePatternInfo_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PatternInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePatternInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatternInfo {
+        return
+            try PatternInfo(
+                backgroundColor: FfiConverterOptionTypeBackgroundColor.read(from: &buf), 
+                couponImage: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                jumpTarget: FfiConverterOptionTypeJumpTarget.read(from: &buf), 
+                merchantLogo: FfiConverterOptionString.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                miniProgramAppid: FfiConverterOptionString.read(from: &buf), 
+                miniProgramPath: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PatternInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeBackgroundColor.write(value.backgroundColor, into: &buf)
+        FfiConverterOptionString.write(value.couponImage, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionTypeJumpTarget.write(value.jumpTarget, into: &buf)
+        FfiConverterOptionString.write(value.merchantLogo, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterOptionString.write(value.miniProgramAppid, into: &buf)
+        FfiConverterOptionString.write(value.miniProgramPath, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatternInfo_lift(_ buf: RustBuffer) throws -> PatternInfo {
+    return try FfiConverterTypePatternInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatternInfo_lower(_ value: PatternInfo) -> RustBuffer {
+    return FfiConverterTypePatternInfo.lower(value)
+}
+
+
+/**
+ * Pause stock request (§3.4).
+ */
+public struct PauseStockRequest: Equatable, Hashable {
+    /**
+     * Body: the creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: the stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Body: the creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: the stock id.
+         */stockId: String? = nil) {
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_pausestockrequest_to_json(
+            FfiConverterTypePauseStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PauseStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePauseStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PauseStockRequest {
+        return
+            try PauseStockRequest(
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PauseStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePauseStockRequest_lift(_ buf: RustBuffer) throws -> PauseStockRequest {
+    return try FfiConverterTypePauseStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePauseStockRequest_lower(_ value: PauseStockRequest) -> RustBuffer {
+    return FfiConverterTypePauseStockRequest.lower(value)
+}
+
+
+/**
+ * Pause stock response.
+ *
+ * The documented key is `pause_time`; the [SKIT] sample names it `start_time`. Both keys are
+ * read: `pause_time` wins when it holds a value, `start_time` fills in when `pause_time` is
+ * absent, `null` or empty (a body carrying both keys is not refused as a duplicate).
+ */
+public struct PauseStockResponse: Equatable, Hashable {
+    /**
+     * When the pause took effect.
+     */
+    public var pauseTime: String
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When the pause took effect.
+         */pauseTime: String, 
+        /**
+         * Stock id.
+         */stockId: String) {
+        self.pauseTime = pauseTime
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_pausestockresponse_to_json(
+            FfiConverterTypePauseStockResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PauseStockResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePauseStockResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PauseStockResponse {
+        return
+            try PauseStockResponse(
+                pauseTime: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PauseStockResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.pauseTime, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePauseStockResponse_lift(_ buf: RustBuffer) throws -> PauseStockResponse {
+    return try FfiConverterTypePauseStockResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePauseStockResponse_lower(_ value: PauseStockResponse) -> RustBuffer {
+    return FfiConverterTypePauseStockResponse.lower(value)
+}
+
+
+/**
+ * Refund-flow request (§3.14).
+ */
+public struct RefundFlowRequest: Equatable, Hashable {
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_refundflowrequest_to_json(
+            FfiConverterTypeRefundFlowRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefundFlowRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefundFlowRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefundFlowRequest {
+        return
+            try RefundFlowRequest(
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefundFlowRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundFlowRequest_lift(_ buf: RustBuffer) throws -> RefundFlowRequest {
+    return try FfiConverterTypeRefundFlowRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundFlowRequest_lower(_ value: RefundFlowRequest) -> RustBuffer {
+    return FfiConverterTypeRefundFlowRequest.lower(value)
+}
+
+
+/**
+ * Restart stock request (§3.5).
+ */
+public struct RestartStockRequest: Equatable, Hashable {
+    /**
+     * Body: the creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: the stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Body: the creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: the stock id.
+         */stockId: String? = nil) {
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_restartstockrequest_to_json(
+            FfiConverterTypeRestartStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RestartStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRestartStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RestartStockRequest {
+        return
+            try RestartStockRequest(
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RestartStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestartStockRequest_lift(_ buf: RustBuffer) throws -> RestartStockRequest {
+    return try FfiConverterTypeRestartStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestartStockRequest_lower(_ value: RestartStockRequest) -> RustBuffer {
+    return FfiConverterTypeRestartStockRequest.lower(value)
+}
+
+
+/**
+ * Restart stock response.
+ */
+public struct RestartStockResponse: Equatable, Hashable {
+    /**
+     * When it took effect.
+     */
+    public var restartTime: String
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it took effect.
+         */restartTime: String, 
+        /**
+         * Stock id.
+         */stockId: String) {
+        self.restartTime = restartTime
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_restartstockresponse_to_json(
+            FfiConverterTypeRestartStockResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RestartStockResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRestartStockResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RestartStockResponse {
+        return
+            try RestartStockResponse(
+                restartTime: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RestartStockResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.restartTime, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestartStockResponse_lift(_ buf: RustBuffer) throws -> RestartStockResponse {
+    return try FfiConverterTypeRestartStockResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestartStockResponse_lower(_ value: RestartStockResponse) -> RustBuffer {
+    return FfiConverterTypeRestartStockResponse.lower(value)
 }
 
 
@@ -5543,6 +9616,380 @@ public func FfiConverterTypeSendCouponPayload_lower(_ value: SendCouponPayload) 
 
 
 /**
+ * Send coupon request (§3.3).
+ */
+public struct SendCouponRequest: Equatable, Hashable {
+    /**
+     * Appid bound to the calling mchid.
+     */
+    public var appid: String?
+    /**
+     * Specified threshold ("暂未开放").
+     */
+    public var couponMinimum: Int64?
+    /**
+     * Specified face value ("暂未开放"; do not send normally).
+     */
+    public var couponValue: Int64?
+    /**
+     * Path: the user's openid under `appid` (case-sensitive).
+     */
+    public var openid: String?
+    /**
+     * Sender's idempotency key.
+     */
+    public var outRequestNo: String?
+    /**
+     * Creator of the stock.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Appid bound to the calling mchid.
+         */appid: String? = nil, 
+        /**
+         * Specified threshold ("暂未开放").
+         */couponMinimum: Int64? = nil, 
+        /**
+         * Specified face value ("暂未开放"; do not send normally).
+         */couponValue: Int64? = nil, 
+        /**
+         * Path: the user's openid under `appid` (case-sensitive).
+         */openid: String? = nil, 
+        /**
+         * Sender's idempotency key.
+         */outRequestNo: String? = nil, 
+        /**
+         * Creator of the stock.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Stock id.
+         */stockId: String? = nil) {
+        self.appid = appid
+        self.couponMinimum = couponMinimum
+        self.couponValue = couponValue
+        self.openid = openid
+        self.outRequestNo = outRequestNo
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponrequest_to_json(
+            FfiConverterTypeSendCouponRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendCouponRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendCouponRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendCouponRequest {
+        return
+            try SendCouponRequest(
+                appid: FfiConverterOptionString.read(from: &buf), 
+                couponMinimum: FfiConverterOptionInt64.read(from: &buf), 
+                couponValue: FfiConverterOptionInt64.read(from: &buf), 
+                openid: FfiConverterOptionString.read(from: &buf), 
+                outRequestNo: FfiConverterOptionString.read(from: &buf), 
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendCouponRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.appid, into: &buf)
+        FfiConverterOptionInt64.write(value.couponMinimum, into: &buf)
+        FfiConverterOptionInt64.write(value.couponValue, into: &buf)
+        FfiConverterOptionString.write(value.openid, into: &buf)
+        FfiConverterOptionString.write(value.outRequestNo, into: &buf)
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCouponRequest_lift(_ buf: RustBuffer) throws -> SendCouponRequest {
+    return try FfiConverterTypeSendCouponRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCouponRequest_lower(_ value: SendCouponRequest) -> RustBuffer {
+    return FfiConverterTypeSendCouponRequest.lower(value)
+}
+
+
+/**
+ * Send coupon response.
+ */
+public struct SendCouponResponse: Equatable, Hashable {
+    /**
+     * The issued coupon id.
+     */
+    public var couponId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The issued coupon id.
+         */couponId: String) {
+        self.couponId = couponId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponresponse_to_json(
+            FfiConverterTypeSendCouponResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendCouponResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendCouponResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendCouponResponse {
+        return
+            try SendCouponResponse(
+                couponId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendCouponResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.couponId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCouponResponse_lift(_ buf: RustBuffer) throws -> SendCouponResponse {
+    return try FfiConverterTypeSendCouponResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCouponResponse_lower(_ value: SendCouponResponse) -> RustBuffer {
+    return FfiConverterTypeSendCouponResponse.lower(value)
+}
+
+
+/**
+ * Set callback request (§3.17).
+ */
+public struct SetCallbackRequest: Equatable, Hashable {
+    /**
+     * The calling (creator) mchid.
+     */
+    public var mchid: String?
+    /**
+     * https URL receiving marketing events.
+     */
+    public var notifyUrl: String?
+    /**
+     * `true` = push on, `false` = off; absent = on.
+     */
+    public var `switch`: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The calling (creator) mchid.
+         */mchid: String? = nil, 
+        /**
+         * https URL receiving marketing events.
+         */notifyUrl: String? = nil, 
+        /**
+         * `true` = push on, `false` = off; absent = on.
+         */`switch`: Bool? = nil) {
+        self.mchid = mchid
+        self.notifyUrl = notifyUrl
+        self.`switch` = `switch`
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackrequest_to_json(
+            FfiConverterTypeSetCallbackRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SetCallbackRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetCallbackRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetCallbackRequest {
+        return
+            try SetCallbackRequest(
+                mchid: FfiConverterOptionString.read(from: &buf), 
+                notifyUrl: FfiConverterOptionString.read(from: &buf), 
+                switch: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SetCallbackRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.mchid, into: &buf)
+        FfiConverterOptionString.write(value.notifyUrl, into: &buf)
+        FfiConverterOptionBool.write(value.`switch`, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetCallbackRequest_lift(_ buf: RustBuffer) throws -> SetCallbackRequest {
+    return try FfiConverterTypeSetCallbackRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetCallbackRequest_lower(_ value: SetCallbackRequest) -> RustBuffer {
+    return FfiConverterTypeSetCallbackRequest.lower(value)
+}
+
+
+/**
+ * Set callback response.
+ */
+public struct SetCallbackResponse: Equatable, Hashable {
+    /**
+     * The URL now set.
+     */
+    public var notifyUrl: String
+    /**
+     * When the setting took effect.
+     */
+    public var updateTime: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The URL now set.
+         */notifyUrl: String, 
+        /**
+         * When the setting took effect.
+         */updateTime: String) {
+        self.notifyUrl = notifyUrl
+        self.updateTime = updateTime
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackresponse_to_json(
+            FfiConverterTypeSetCallbackResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SetCallbackResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetCallbackResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetCallbackResponse {
+        return
+            try SetCallbackResponse(
+                notifyUrl: FfiConverterString.read(from: &buf), 
+                updateTime: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SetCallbackResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.notifyUrl, into: &buf)
+        FfiConverterString.write(value.updateTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetCallbackResponse_lift(_ buf: RustBuffer) throws -> SetCallbackResponse {
+    return try FfiConverterTypeSetCallbackResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetCallbackResponse_lower(_ value: SetCallbackResponse) -> RustBuffer {
+    return FfiConverterTypeSetCallbackResponse.lower(value)
+}
+
+
+/**
  * What was signed, the signature and the `Authorization` header.
  */
 public struct SignedMessage: Equatable, Hashable {
@@ -5727,6 +10174,1237 @@ public func FfiConverterTypeSignedRequest_lift(_ buf: RustBuffer) throws -> Sign
 #endif
 public func FfiConverterTypeSignedRequest_lower(_ value: SignedRequest) -> RustBuffer {
     return FfiConverterTypeSignedRequest.lower(value)
+}
+
+
+/**
+ * Single-item discount limit (`singleitem_discount_off`).
+ */
+public struct SingleitemDiscountOff: Equatable, Hashable {
+    /**
+     * Maximum discounted price per item, fen.
+     */
+    public var singlePriceMax: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Maximum discounted price per item, fen.
+         */singlePriceMax: Int64? = nil) {
+        self.singlePriceMax = singlePriceMax
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_singleitemdiscountoff_to_json(
+            FfiConverterTypeSingleitemDiscountOff_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SingleitemDiscountOff: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSingleitemDiscountOff: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SingleitemDiscountOff {
+        return
+            try SingleitemDiscountOff(
+                singlePriceMax: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SingleitemDiscountOff, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.singlePriceMax, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSingleitemDiscountOff_lift(_ buf: RustBuffer) throws -> SingleitemDiscountOff {
+    return try FfiConverterTypeSingleitemDiscountOff.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSingleitemDiscountOff_lower(_ value: SingleitemDiscountOff) -> RustBuffer {
+    return FfiConverterTypeSingleitemDiscountOff.lower(value)
+}
+
+
+/**
+ * Start (activate) stock request (§3.2).
+ */
+public struct StartStockRequest: Equatable, Hashable {
+    /**
+     * Body: the creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: the stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Body: the creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: the stock id.
+         */stockId: String? = nil) {
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_startstockrequest_to_json(
+            FfiConverterTypeStartStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StartStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStartStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StartStockRequest {
+        return
+            try StartStockRequest(
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StartStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartStockRequest_lift(_ buf: RustBuffer) throws -> StartStockRequest {
+    return try FfiConverterTypeStartStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartStockRequest_lower(_ value: StartStockRequest) -> RustBuffer {
+    return FfiConverterTypeStartStockRequest.lower(value)
+}
+
+
+/**
+ * Start stock response.
+ */
+public struct StartStockResponse: Equatable, Hashable {
+    /**
+     * When it took effect.
+     */
+    public var startTime: String
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it took effect.
+         */startTime: String, 
+        /**
+         * Stock id.
+         */stockId: String) {
+        self.startTime = startTime
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_startstockresponse_to_json(
+            FfiConverterTypeStartStockResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StartStockResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStartStockResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StartStockResponse {
+        return
+            try StartStockResponse(
+                startTime: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StartStockResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.startTime, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartStockResponse_lift(_ buf: RustBuffer) throws -> StartStockResponse {
+    return try FfiConverterTypeStartStockResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartStockResponse_lower(_ value: StartStockResponse) -> RustBuffer {
+    return FfiConverterTypeStartStockResponse.lower(value)
+}
+
+
+/**
+ * A stock (§1.10): get-stock response and list-stocks element.
+ */
+public struct Stock: Equatable, Hashable {
+    /**
+     * Start of availability.
+     */
+    public var availableBeginTime: String
+    /**
+     * End of availability.
+     */
+    public var availableEndTime: String
+    /**
+     * 消费金 industries.
+     */
+    public var availableIndustryList: [String]?
+    /**
+     * 消费金 regions.
+     */
+    public var availableRegionList: [AvailableRegion]?
+    /**
+     * `MULTIUSE` for 消费金.
+     */
+    public var businessType: BusinessType?
+    /**
+     * WeChat card-package id.
+     */
+    public var cardId: String?
+    /**
+     * Creation time (RFC 3339).
+     */
+    public var createTime: String
+    /**
+     * Cut-to settings.
+     */
+    public var cutToMessage: CutToMessage?
+    /**
+     * Description.
+     */
+    public var description: String
+    /**
+     * Coupons issued so far.
+     */
+    public var distributedCoupons: Int64
+    /**
+     * 免充值 (`true`) or 预充值 (`false`); `null` reads as absent.
+     */
+    public var noCash: Bool?
+    /**
+     * Single-item discount; `null` reads as absent.
+     */
+    public var singleitem: Bool?
+    /**
+     * Activation time.
+     */
+    public var startTime: String?
+    /**
+     * Status.
+     */
+    public var status: StockStatus
+    /**
+     * Creator mchid.
+     */
+    public var stockCreatorMchid: String
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+    /**
+     * Name.
+     */
+    public var stockName: String
+    /**
+     * Stock type.
+     */
+    public var stockType: StockTypeResp
+    /**
+     * Rules.
+     */
+    public var stockUseRule: StockUseRule?
+    /**
+     * Permanent stop time.
+     */
+    public var stopTime: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start of availability.
+         */availableBeginTime: String, 
+        /**
+         * End of availability.
+         */availableEndTime: String, 
+        /**
+         * 消费金 industries.
+         */availableIndustryList: [String]? = nil, 
+        /**
+         * 消费金 regions.
+         */availableRegionList: [AvailableRegion]? = nil, 
+        /**
+         * `MULTIUSE` for 消费金.
+         */businessType: BusinessType? = nil, 
+        /**
+         * WeChat card-package id.
+         */cardId: String? = nil, 
+        /**
+         * Creation time (RFC 3339).
+         */createTime: String, 
+        /**
+         * Cut-to settings.
+         */cutToMessage: CutToMessage? = nil, 
+        /**
+         * Description.
+         */description: String, 
+        /**
+         * Coupons issued so far.
+         */distributedCoupons: Int64, 
+        /**
+         * 免充值 (`true`) or 预充值 (`false`); `null` reads as absent.
+         */noCash: Bool? = nil, 
+        /**
+         * Single-item discount; `null` reads as absent.
+         */singleitem: Bool? = nil, 
+        /**
+         * Activation time.
+         */startTime: String? = nil, 
+        /**
+         * Status.
+         */status: StockStatus, 
+        /**
+         * Creator mchid.
+         */stockCreatorMchid: String, 
+        /**
+         * Stock id.
+         */stockId: String, 
+        /**
+         * Name.
+         */stockName: String, 
+        /**
+         * Stock type.
+         */stockType: StockTypeResp, 
+        /**
+         * Rules.
+         */stockUseRule: StockUseRule? = nil, 
+        /**
+         * Permanent stop time.
+         */stopTime: String? = nil) {
+        self.availableBeginTime = availableBeginTime
+        self.availableEndTime = availableEndTime
+        self.availableIndustryList = availableIndustryList
+        self.availableRegionList = availableRegionList
+        self.businessType = businessType
+        self.cardId = cardId
+        self.createTime = createTime
+        self.cutToMessage = cutToMessage
+        self.description = description
+        self.distributedCoupons = distributedCoupons
+        self.noCash = noCash
+        self.singleitem = singleitem
+        self.startTime = startTime
+        self.status = status
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+        self.stockName = stockName
+        self.stockType = stockType
+        self.stockUseRule = stockUseRule
+        self.stopTime = stopTime
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stock_to_json(
+            FfiConverterTypeStock_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Stock: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStock: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Stock {
+        return
+            try Stock(
+                availableBeginTime: FfiConverterString.read(from: &buf), 
+                availableEndTime: FfiConverterString.read(from: &buf), 
+                availableIndustryList: FfiConverterOptionSequenceString.read(from: &buf), 
+                availableRegionList: FfiConverterOptionSequenceTypeAvailableRegion.read(from: &buf), 
+                businessType: FfiConverterOptionTypeBusinessType.read(from: &buf), 
+                cardId: FfiConverterOptionString.read(from: &buf), 
+                createTime: FfiConverterString.read(from: &buf), 
+                cutToMessage: FfiConverterOptionTypeCutToMessage.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                distributedCoupons: FfiConverterInt64.read(from: &buf), 
+                noCash: FfiConverterOptionBool.read(from: &buf), 
+                singleitem: FfiConverterOptionBool.read(from: &buf), 
+                startTime: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeStockStatus.read(from: &buf), 
+                stockCreatorMchid: FfiConverterString.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf), 
+                stockName: FfiConverterString.read(from: &buf), 
+                stockType: FfiConverterTypeStockTypeResp.read(from: &buf), 
+                stockUseRule: FfiConverterOptionTypeStockUseRule.read(from: &buf), 
+                stopTime: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Stock, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.availableBeginTime, into: &buf)
+        FfiConverterString.write(value.availableEndTime, into: &buf)
+        FfiConverterOptionSequenceString.write(value.availableIndustryList, into: &buf)
+        FfiConverterOptionSequenceTypeAvailableRegion.write(value.availableRegionList, into: &buf)
+        FfiConverterOptionTypeBusinessType.write(value.businessType, into: &buf)
+        FfiConverterOptionString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.createTime, into: &buf)
+        FfiConverterOptionTypeCutToMessage.write(value.cutToMessage, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterInt64.write(value.distributedCoupons, into: &buf)
+        FfiConverterOptionBool.write(value.noCash, into: &buf)
+        FfiConverterOptionBool.write(value.singleitem, into: &buf)
+        FfiConverterOptionString.write(value.startTime, into: &buf)
+        FfiConverterTypeStockStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+        FfiConverterString.write(value.stockName, into: &buf)
+        FfiConverterTypeStockTypeResp.write(value.stockType, into: &buf)
+        FfiConverterOptionTypeStockUseRule.write(value.stockUseRule, into: &buf)
+        FfiConverterOptionString.write(value.stopTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStock_lift(_ buf: RustBuffer) throws -> Stock {
+    return try FfiConverterTypeStock.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStock_lower(_ value: Stock) -> RustBuffer {
+    return FfiConverterTypeStock.lower(value)
+}
+
+
+/**
+ * A page of stocks (§1.13).
+ */
+public struct StockCollection: Equatable, Hashable {
+    /**
+     * This page (absent or `null` = empty).
+     */
+    public var data: [Stock]
+    /**
+     * Page size.
+     */
+    public var limit: Int64
+    /**
+     * Offset of this page.
+     */
+    public var offset: Int64
+    /**
+     * Total number of matching stocks.
+     */
+    public var totalCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This page (absent or `null` = empty).
+         */data: [Stock], 
+        /**
+         * Page size.
+         */limit: Int64, 
+        /**
+         * Offset of this page.
+         */offset: Int64, 
+        /**
+         * Total number of matching stocks.
+         */totalCount: Int64) {
+        self.data = data
+        self.limit = limit
+        self.offset = offset
+        self.totalCount = totalCount
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stockcollection_to_json(
+            FfiConverterTypeStockCollection_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StockCollection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockCollection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockCollection {
+        return
+            try StockCollection(
+                data: FfiConverterSequenceTypeStock.read(from: &buf), 
+                limit: FfiConverterInt64.read(from: &buf), 
+                offset: FfiConverterInt64.read(from: &buf), 
+                totalCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StockCollection, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeStock.write(value.data, into: &buf)
+        FfiConverterInt64.write(value.limit, into: &buf)
+        FfiConverterInt64.write(value.offset, into: &buf)
+        FfiConverterInt64.write(value.totalCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockCollection_lift(_ buf: RustBuffer) throws -> StockCollection {
+    return try FfiConverterTypeStockCollection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockCollection_lower(_ value: StockCollection) -> RustBuffer {
+    return FfiConverterTypeStockCollection.lower(value)
+}
+
+
+/**
+ * `stock_use_rule` of create stock (§1.1; Go/Java `StockRule`).
+ */
+public struct StockRule: Equatable, Hashable {
+    /**
+     * Total budget in fen (required; `coupon_amount × max_coupons`).
+     */
+    public var maxAmount: Int64?
+    /**
+     * Daily budget cap in fen.
+     */
+    public var maxAmountByDay: Int64?
+    /**
+     * Total coupons the stock may issue (required).
+     */
+    public var maxCoupons: Int64?
+    /**
+     * Coupons one user may receive (required).
+     */
+    public var maxCouponsPerUser: Int64?
+    /**
+     * Count accounts bound to the same ID card as one user (required).
+     */
+    public var naturalPersonLimit: Bool?
+    /**
+     * Refuse risky users (required).
+     */
+    public var preventApiAbuse: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Total budget in fen (required; `coupon_amount × max_coupons`).
+         */maxAmount: Int64? = nil, 
+        /**
+         * Daily budget cap in fen.
+         */maxAmountByDay: Int64? = nil, 
+        /**
+         * Total coupons the stock may issue (required).
+         */maxCoupons: Int64? = nil, 
+        /**
+         * Coupons one user may receive (required).
+         */maxCouponsPerUser: Int64? = nil, 
+        /**
+         * Count accounts bound to the same ID card as one user (required).
+         */naturalPersonLimit: Bool? = nil, 
+        /**
+         * Refuse risky users (required).
+         */preventApiAbuse: Bool? = nil) {
+        self.maxAmount = maxAmount
+        self.maxAmountByDay = maxAmountByDay
+        self.maxCoupons = maxCoupons
+        self.maxCouponsPerUser = maxCouponsPerUser
+        self.naturalPersonLimit = naturalPersonLimit
+        self.preventApiAbuse = preventApiAbuse
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stockrule_to_json(
+            FfiConverterTypeStockRule_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StockRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockRule {
+        return
+            try StockRule(
+                maxAmount: FfiConverterOptionInt64.read(from: &buf), 
+                maxAmountByDay: FfiConverterOptionInt64.read(from: &buf), 
+                maxCoupons: FfiConverterOptionInt64.read(from: &buf), 
+                maxCouponsPerUser: FfiConverterOptionInt64.read(from: &buf), 
+                naturalPersonLimit: FfiConverterOptionBool.read(from: &buf), 
+                preventApiAbuse: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StockRule, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.maxAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAmountByDay, into: &buf)
+        FfiConverterOptionInt64.write(value.maxCoupons, into: &buf)
+        FfiConverterOptionInt64.write(value.maxCouponsPerUser, into: &buf)
+        FfiConverterOptionBool.write(value.naturalPersonLimit, into: &buf)
+        FfiConverterOptionBool.write(value.preventApiAbuse, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockRule_lift(_ buf: RustBuffer) throws -> StockRule {
+    return try FfiConverterTypeStockRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockRule_lower(_ value: StockRule) -> RustBuffer {
+    return FfiConverterTypeStockRule.lower(value)
+}
+
+
+/**
+ * A page of strings with the stock id: available merchants (mchids) or items (goods codes).
+ */
+public struct StockStringCollection: Equatable, Hashable {
+    /**
+     * This page (absent or `null` = empty).
+     */
+    public var data: [String]
+    /**
+     * Page size.
+     */
+    public var limit: Int64
+    /**
+     * Offset of this page.
+     */
+    public var offset: Int64
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+    /**
+     * Total count.
+     */
+    public var totalCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This page (absent or `null` = empty).
+         */data: [String], 
+        /**
+         * Page size.
+         */limit: Int64, 
+        /**
+         * Offset of this page.
+         */offset: Int64, 
+        /**
+         * Stock id.
+         */stockId: String, 
+        /**
+         * Total count.
+         */totalCount: Int64) {
+        self.data = data
+        self.limit = limit
+        self.offset = offset
+        self.stockId = stockId
+        self.totalCount = totalCount
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stockstringcollection_to_json(
+            FfiConverterTypeStockStringCollection_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StockStringCollection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockStringCollection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockStringCollection {
+        return
+            try StockStringCollection(
+                data: FfiConverterSequenceString.read(from: &buf), 
+                limit: FfiConverterInt64.read(from: &buf), 
+                offset: FfiConverterInt64.read(from: &buf), 
+                stockId: FfiConverterString.read(from: &buf), 
+                totalCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StockStringCollection, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.data, into: &buf)
+        FfiConverterInt64.write(value.limit, into: &buf)
+        FfiConverterInt64.write(value.offset, into: &buf)
+        FfiConverterString.write(value.stockId, into: &buf)
+        FfiConverterInt64.write(value.totalCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockStringCollection_lift(_ buf: RustBuffer) throws -> StockStringCollection {
+    return try FfiConverterTypeStockStringCollection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockStringCollection_lower(_ value: StockStringCollection) -> RustBuffer {
+    return FfiConverterTypeStockStringCollection.lower(value)
+}
+
+
+/**
+ * `stock_use_rule` in a `Stock`(super::Stock) (§1.2): the union of the [GO] and [IM] field sets, all optional.
+ */
+public struct StockUseRule: Equatable, Hashable {
+    /**
+     * Combinable with other coupons.
+     */
+    public var combineUse: Bool?
+    /**
+     * Coupon type.
+     */
+    public var couponType: CouponType?
+    /**
+     * Face value and threshold.
+     */
+    public var fixedNormalCoupon: FixedNormalCoupon?
+    /**
+     * Goods tags.
+     */
+    public var goodsTag: [String]?
+    /**
+     * Total budget (fen).
+     */
+    public var maxAmount: Int64?
+    /**
+     * Daily budget (fen).
+     */
+    public var maxAmountByDay: Int64?
+    /**
+     * Total coupons.
+     */
+    public var maxCoupons: Int64?
+    /**
+     * Coupons per user.
+     */
+    public var maxCouponsPerUser: Int64?
+    /**
+     * Request-side field some sources list here.
+     */
+    public var naturalPersonLimit: Bool?
+    /**
+     * Request-side field some sources list here.
+     */
+    public var preventApiAbuse: Bool?
+    /**
+     * Payment scenes (a bare string is read as a one-item list).
+     */
+    public var tradeType: [TradeType]?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Combinable with other coupons.
+         */combineUse: Bool? = nil, 
+        /**
+         * Coupon type.
+         */couponType: CouponType? = nil, 
+        /**
+         * Face value and threshold.
+         */fixedNormalCoupon: FixedNormalCoupon? = nil, 
+        /**
+         * Goods tags.
+         */goodsTag: [String]? = nil, 
+        /**
+         * Total budget (fen).
+         */maxAmount: Int64? = nil, 
+        /**
+         * Daily budget (fen).
+         */maxAmountByDay: Int64? = nil, 
+        /**
+         * Total coupons.
+         */maxCoupons: Int64? = nil, 
+        /**
+         * Coupons per user.
+         */maxCouponsPerUser: Int64? = nil, 
+        /**
+         * Request-side field some sources list here.
+         */naturalPersonLimit: Bool? = nil, 
+        /**
+         * Request-side field some sources list here.
+         */preventApiAbuse: Bool? = nil, 
+        /**
+         * Payment scenes (a bare string is read as a one-item list).
+         */tradeType: [TradeType]? = nil) {
+        self.combineUse = combineUse
+        self.couponType = couponType
+        self.fixedNormalCoupon = fixedNormalCoupon
+        self.goodsTag = goodsTag
+        self.maxAmount = maxAmount
+        self.maxAmountByDay = maxAmountByDay
+        self.maxCoupons = maxCoupons
+        self.maxCouponsPerUser = maxCouponsPerUser
+        self.naturalPersonLimit = naturalPersonLimit
+        self.preventApiAbuse = preventApiAbuse
+        self.tradeType = tradeType
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stockuserule_to_json(
+            FfiConverterTypeStockUseRule_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StockUseRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockUseRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockUseRule {
+        return
+            try StockUseRule(
+                combineUse: FfiConverterOptionBool.read(from: &buf), 
+                couponType: FfiConverterOptionTypeCouponType.read(from: &buf), 
+                fixedNormalCoupon: FfiConverterOptionTypeFixedNormalCoupon.read(from: &buf), 
+                goodsTag: FfiConverterOptionSequenceString.read(from: &buf), 
+                maxAmount: FfiConverterOptionInt64.read(from: &buf), 
+                maxAmountByDay: FfiConverterOptionInt64.read(from: &buf), 
+                maxCoupons: FfiConverterOptionInt64.read(from: &buf), 
+                maxCouponsPerUser: FfiConverterOptionInt64.read(from: &buf), 
+                naturalPersonLimit: FfiConverterOptionBool.read(from: &buf), 
+                preventApiAbuse: FfiConverterOptionBool.read(from: &buf), 
+                tradeType: FfiConverterOptionSequenceTypeTradeType.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StockUseRule, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.combineUse, into: &buf)
+        FfiConverterOptionTypeCouponType.write(value.couponType, into: &buf)
+        FfiConverterOptionTypeFixedNormalCoupon.write(value.fixedNormalCoupon, into: &buf)
+        FfiConverterOptionSequenceString.write(value.goodsTag, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAmountByDay, into: &buf)
+        FfiConverterOptionInt64.write(value.maxCoupons, into: &buf)
+        FfiConverterOptionInt64.write(value.maxCouponsPerUser, into: &buf)
+        FfiConverterOptionBool.write(value.naturalPersonLimit, into: &buf)
+        FfiConverterOptionBool.write(value.preventApiAbuse, into: &buf)
+        FfiConverterOptionSequenceTypeTradeType.write(value.tradeType, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockUseRule_lift(_ buf: RustBuffer) throws -> StockUseRule {
+    return try FfiConverterTypeStockUseRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockUseRule_lower(_ value: StockUseRule) -> RustBuffer {
+    return FfiConverterTypeStockUseRule.lower(value)
+}
+
+
+/**
+ * Stop stock request (§3.6; UNVERIFIED against docs, present in the official SDKs).
+ */
+public struct StopStockRequest: Equatable, Hashable {
+    /**
+     * Body: the creator mchid.
+     */
+    public var stockCreatorMchid: String?
+    /**
+     * Path: the stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Body: the creator mchid.
+         */stockCreatorMchid: String? = nil, 
+        /**
+         * Path: the stock id.
+         */stockId: String? = nil) {
+        self.stockCreatorMchid = stockCreatorMchid
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stopstockrequest_to_json(
+            FfiConverterTypeStopStockRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StopStockRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStopStockRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StopStockRequest {
+        return
+            try StopStockRequest(
+                stockCreatorMchid: FfiConverterOptionString.read(from: &buf), 
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StopStockRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockCreatorMchid, into: &buf)
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopStockRequest_lift(_ buf: RustBuffer) throws -> StopStockRequest {
+    return try FfiConverterTypeStopStockRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopStockRequest_lower(_ value: StopStockRequest) -> RustBuffer {
+    return FfiConverterTypeStopStockRequest.lower(value)
+}
+
+
+/**
+ * Stop stock response.
+ */
+public struct StopStockResponse: Equatable, Hashable {
+    /**
+     * Stock id.
+     */
+    public var stockId: String
+    /**
+     * When it took effect.
+     */
+    public var stopTime: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stock id.
+         */stockId: String, 
+        /**
+         * When it took effect.
+         */stopTime: String) {
+        self.stockId = stockId
+        self.stopTime = stopTime
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stopstockresponse_to_json(
+            FfiConverterTypeStopStockResponse_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StopStockResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStopStockResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StopStockResponse {
+        return
+            try StopStockResponse(
+                stockId: FfiConverterString.read(from: &buf), 
+                stopTime: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StopStockResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.stockId, into: &buf)
+        FfiConverterString.write(value.stopTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopStockResponse_lift(_ buf: RustBuffer) throws -> StopStockResponse {
+    return try FfiConverterTypeStopStockResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopStockResponse_lower(_ value: StopStockResponse) -> RustBuffer {
+    return FfiConverterTypeStopStockResponse.lower(value)
+}
+
+
+/**
+ * Use-flow request (§3.13).
+ */
+public struct UseFlowRequest: Equatable, Hashable {
+    /**
+     * Path: stock id.
+     */
+    public var stockId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: stock id.
+         */stockId: String? = nil) {
+        self.stockId = stockId
+    }
+
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_useflowrequest_to_json(
+            FfiConverterTypeUseFlowRequest_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UseFlowRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUseFlowRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UseFlowRequest {
+        return
+            try UseFlowRequest(
+                stockId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UseFlowRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.stockId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUseFlowRequest_lift(_ buf: RustBuffer) throws -> UseFlowRequest {
+    return try FfiConverterTypeUseFlowRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUseFlowRequest_lower(_ value: UseFlowRequest) -> RustBuffer {
+    return FfiConverterTypeUseFlowRequest.lower(value)
 }
 
 
@@ -6064,6 +11742,1374 @@ public func FfiConverterTypeViolation_lift(_ buf: RustBuffer) throws -> Violatio
 public func FfiConverterTypeViolation_lower(_ value: Violation) -> RustBuffer {
     return FfiConverterTypeViolation.lower(value)
 }
+
+
+/**
+ * Coupon background colour (upper-case per the Go/Java SDKs; the mixed-case `Color010`
+ * spelling of [IM]/[TNM] decodes as `Unknown` and validation accepts it case-insensitively).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum BackgroundColor: Equatable, Hashable {
+    
+    /**
+     * `COLOR010`
+     */
+    case color010
+    /**
+     * `COLOR020`
+     */
+    case color020
+    /**
+     * `COLOR030`
+     */
+    case color030
+    /**
+     * `COLOR040`
+     */
+    case color040
+    /**
+     * `COLOR050`
+     */
+    case color050
+    /**
+     * `COLOR060`
+     */
+    case color060
+    /**
+     * `COLOR070`
+     */
+    case color070
+    /**
+     * `COLOR080`
+     */
+    case color080
+    /**
+     * `COLOR081`
+     */
+    case color081
+    /**
+     * `COLOR082`
+     */
+    case color082
+    /**
+     * `COLOR090`
+     */
+    case color090
+    /**
+     * `COLOR100`
+     */
+    case color100
+    /**
+     * `COLOR101`
+     */
+    case color101
+    /**
+     * `COLOR102`
+     */
+    case color102
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_backgroundcolor_wire_value(
+            FfiConverterTypeBackgroundColor_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension BackgroundColor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBackgroundColor: FfiConverterRustBuffer {
+    typealias SwiftType = BackgroundColor
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackgroundColor {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .color010
+        
+        case 2: return .color020
+        
+        case 3: return .color030
+        
+        case 4: return .color040
+        
+        case 5: return .color050
+        
+        case 6: return .color060
+        
+        case 7: return .color070
+        
+        case 8: return .color080
+        
+        case 9: return .color081
+        
+        case 10: return .color082
+        
+        case 11: return .color090
+        
+        case 12: return .color100
+        
+        case 13: return .color101
+        
+        case 14: return .color102
+        
+        case 15: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BackgroundColor, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .color010:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .color020:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .color030:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .color040:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .color050:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .color060:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .color070:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .color080:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .color081:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .color082:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .color090:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .color100:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .color101:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .color102:
+            writeInt(&buf, Int32(14))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackgroundColor_lift(_ buf: RustBuffer) throws -> BackgroundColor {
+    return try FfiConverterTypeBackgroundColor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackgroundColor_lower(_ value: BackgroundColor) -> RustBuffer {
+    return FfiConverterTypeBackgroundColor.lower(value)
+}
+
+
+
+/**
+ * Business type (`MULTIUSE` = 消费金).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum BusinessType: Equatable, Hashable {
+    
+    /**
+     * `MULTIUSE`
+     */
+    case multiuse
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_businesstype_wire_value(
+            FfiConverterTypeBusinessType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension BusinessType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBusinessType: FfiConverterRustBuffer {
+    typealias SwiftType = BusinessType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BusinessType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .multiuse
+        
+        case 2: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BusinessType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .multiuse:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessType_lift(_ buf: RustBuffer) throws -> BusinessType {
+    return try FfiConverterTypeBusinessType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusinessType_lower(_ value: BusinessType) -> RustBuffer {
+    return FfiConverterTypeBusinessType.lower(value)
+}
+
+
+
+/**
+ * Coupon status in responses and notifications (`RECOVER` per [IM]/[TNM] only; any other
+ * value is kept as `CouponStatus::Unknown`).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum CouponStatus: Equatable, Hashable {
+    
+    /**
+     * `SENDED`
+     */
+    case sended
+    /**
+     * `USED`
+     */
+    case used
+    /**
+     * `EXPIRED`
+     */
+    case expired
+    /**
+     * `RECOVER`
+     */
+    case recover
+    /**
+     * `REVOKED`
+     */
+    case revoked
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponstatus_wire_value(
+            FfiConverterTypeCouponStatus_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CouponStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CouponStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sended
+        
+        case 2: return .used
+        
+        case 3: return .expired
+        
+        case 4: return .recover
+        
+        case 5: return .revoked
+        
+        case 6: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CouponStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sended:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .used:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .recover:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponStatus_lift(_ buf: RustBuffer) throws -> CouponStatus {
+    return try FfiConverterTypeCouponStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponStatus_lower(_ value: CouponStatus) -> RustBuffer {
+    return FfiConverterTypeCouponStatus.lower(value)
+}
+
+
+
+/**
+ * `status` filter of the user-coupons query.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum CouponStatusQuery: Equatable, Hashable {
+    
+    /**
+     * `SENDED`
+     */
+    case sended
+    /**
+     * `USED`
+     */
+    case used
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_couponstatusquery_wire_value(
+            FfiConverterTypeCouponStatusQuery_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CouponStatusQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponStatusQuery: FfiConverterRustBuffer {
+    typealias SwiftType = CouponStatusQuery
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponStatusQuery {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sended
+        
+        case 2: return .used
+        
+        case 3: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CouponStatusQuery, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sended:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .used:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponStatusQuery_lift(_ buf: RustBuffer) throws -> CouponStatusQuery {
+    return try FfiConverterTypeCouponStatusQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponStatusQuery_lower(_ value: CouponStatusQuery) -> RustBuffer {
+    return FfiConverterTypeCouponStatusQuery.lower(value)
+}
+
+
+
+/**
+ * Coupon type.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum CouponType: Equatable, Hashable {
+    
+    /**
+     * `NORMAL`
+     */
+    case normal
+    /**
+     * `CUT_TO`
+     */
+    case cutTo
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_coupontype_wire_value(
+            FfiConverterTypeCouponType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CouponType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCouponType: FfiConverterRustBuffer {
+    typealias SwiftType = CouponType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CouponType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .normal
+        
+        case 2: return .cutTo
+        
+        case 3: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CouponType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .normal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .cutTo:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponType_lift(_ buf: RustBuffer) throws -> CouponType {
+    return try FfiConverterTypeCouponType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCouponType_lower(_ value: CouponType) -> RustBuffer {
+    return FfiConverterTypeCouponType.lower(value)
+}
+
+
+
+/**
+ * Digest algorithm of a flow file (`SHA1`; compare with `HashType::is_sha1`, which
+ * ignores case as the doc writes `sha1`).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum HashType: Equatable, Hashable {
+    
+    /**
+     * `SHA1`
+     */
+    case sha1
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_hashtype_wire_value(
+            FfiConverterTypeHashType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension HashType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHashType: FfiConverterRustBuffer {
+    typealias SwiftType = HashType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HashType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sha1
+        
+        case 2: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: HashType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sha1:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHashType_lift(_ buf: RustBuffer) throws -> HashType {
+    return try FfiConverterTypeHashType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHashType_lower(_ value: HashType) -> RustBuffer {
+    return FfiConverterTypeHashType.lower(value)
+}
+
+
+
+/**
+ * Where the coupon page jumps to.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum JumpTarget: Equatable, Hashable {
+    
+    /**
+     * `PAYMENT_CODE`
+     */
+    case paymentCode
+    /**
+     * `MINI_PROGRAM`
+     */
+    case miniProgram
+    /**
+     * `DEFAULT_PAGE`
+     */
+    case defaultPage
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_jumptarget_wire_value(
+            FfiConverterTypeJumpTarget_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension JumpTarget: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJumpTarget: FfiConverterRustBuffer {
+    typealias SwiftType = JumpTarget
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JumpTarget {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .paymentCode
+        
+        case 2: return .miniProgram
+        
+        case 3: return .defaultPage
+        
+        case 4: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JumpTarget, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .paymentCode:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .miniProgram:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .defaultPage:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJumpTarget_lift(_ buf: RustBuffer) throws -> JumpTarget {
+    return try FfiConverterTypeJumpTarget.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJumpTarget_lower(_ value: JumpTarget) -> RustBuffer {
+    return FfiConverterTypeJumpTarget.lower(value)
+}
+
+
+
+/**
+ * Stock status (`Stock.status`, list-stocks `status` filter); lower-case on the wire.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum StockStatus: Equatable, Hashable {
+    
+    /**
+     * `unactivated`
+     */
+    case unactivated
+    /**
+     * `audit`
+     */
+    case audit
+    /**
+     * `running`
+     */
+    case running
+    /**
+     * `stoped`
+     */
+    case stoped
+    /**
+     * `paused`
+     */
+    case paused
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stockstatus_wire_value(
+            FfiConverterTypeStockStatus_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension StockStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockStatus: FfiConverterRustBuffer {
+    typealias SwiftType = StockStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unactivated
+        
+        case 2: return .audit
+        
+        case 3: return .running
+        
+        case 4: return .stoped
+        
+        case 5: return .paused
+        
+        case 6: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StockStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unactivated:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .audit:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .running:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .stoped:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .paused:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockStatus_lift(_ buf: RustBuffer) throws -> StockStatus {
+    return try FfiConverterTypeStockStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockStatus_lower(_ value: StockStatus) -> RustBuffer {
+    return FfiConverterTypeStockStatus.lower(value)
+}
+
+
+
+/**
+ * Stock type accepted by create stock: only `NORMAL` (SDK comments name others the server refuses).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum StockTypeReq: Equatable, Hashable {
+    
+    /**
+     * `NORMAL`
+     */
+    case normal
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stocktypereq_wire_value(
+            FfiConverterTypeStockTypeReq_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension StockTypeReq: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockTypeReq: FfiConverterRustBuffer {
+    typealias SwiftType = StockTypeReq
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockTypeReq {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .normal
+        
+        case 2: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StockTypeReq, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .normal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockTypeReq_lift(_ buf: RustBuffer) throws -> StockTypeReq {
+    return try FfiConverterTypeStockTypeReq.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockTypeReq_lower(_ value: StockTypeReq) -> RustBuffer {
+    return FfiConverterTypeStockTypeReq.lower(value)
+}
+
+
+
+/**
+ * Stock type in responses.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum StockTypeResp: Equatable, Hashable {
+    
+    /**
+     * `NORMAL`
+     */
+    case normal
+    /**
+     * `DISCOUNT_CUT`
+     */
+    case discountCut
+    /**
+     * `OTHER`
+     */
+    case other
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_stocktyperesp_wire_value(
+            FfiConverterTypeStockTypeResp_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension StockTypeResp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStockTypeResp: FfiConverterRustBuffer {
+    typealias SwiftType = StockTypeResp
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StockTypeResp {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .normal
+        
+        case 2: return .discountCut
+        
+        case 3: return .other
+        
+        case 4: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StockTypeResp, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .normal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .discountCut:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockTypeResp_lift(_ buf: RustBuffer) throws -> StockTypeResp {
+    return try FfiConverterTypeStockTypeResp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStockTypeResp_lower(_ value: StockTypeResp) -> RustBuffer {
+    return FfiConverterTypeStockTypeResp.lower(value)
+}
+
+
+
+/**
+ * Payment scene a coupon is limited to.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+
+public enum TradeType: Equatable, Hashable {
+    
+    /**
+     * `MICROAPP`
+     */
+    case microapp
+    /**
+     * `APPPAY`
+     */
+    case apppay
+    /**
+     * `PPAY`
+     */
+    case ppay
+    /**
+     * `CARD`
+     */
+    case card
+    /**
+     * `FACE`
+     */
+    case face
+    /**
+     * `OTHER`
+     */
+    case other
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    case unknown(
+        /**
+         * The wire value.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wechatpay_coupons_uniffi_fn_method_tradetype_wire_value(
+            FfiConverterTypeTradeType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension TradeType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTradeType: FfiConverterRustBuffer {
+    typealias SwiftType = TradeType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TradeType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .microapp
+        
+        case 2: return .apppay
+        
+        case 3: return .ppay
+        
+        case 4: return .card
+        
+        case 5: return .face
+        
+        case 6: return .other
+        
+        case 7: return .unknown(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TradeType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .microapp:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .apppay:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .ppay:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .card:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .face:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .unknown(value):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTradeType_lift(_ buf: RustBuffer) throws -> TradeType {
+    return try FfiConverterTypeTradeType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTradeType_lower(_ value: TradeType) -> RustBuffer {
+    return FfiConverterTypeTradeType.lower(value)
+}
+
 
 
 /**
@@ -6567,6 +13613,30 @@ fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCardLimitation: FfiConverterRustBuffer {
+    typealias SwiftType = CardLimitation?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCardLimitation.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCardLimitation.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeConsumeInformation: FfiConverterRustBuffer {
     typealias SwiftType = ConsumeInformation?
 
@@ -6591,8 +13661,8 @@ fileprivate struct FfiConverterOptionTypeConsumeInformation: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCouponUse: FfiConverterRustBuffer {
-    typealias SwiftType = CouponUse?
+fileprivate struct FfiConverterOptionTypeCouponAvailableTime: FfiConverterRustBuffer {
+    typealias SwiftType = CouponAvailableTime?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -6600,13 +13670,253 @@ fileprivate struct FfiConverterOptionTypeCouponUse: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCouponUse.write(value, into: &buf)
+        FfiConverterTypeCouponAvailableTime.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCouponUse.read(from: &buf)
+        case 1: return try FfiConverterTypeCouponAvailableTime.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCouponUseEvent: FfiConverterRustBuffer {
+    typealias SwiftType = CouponUseEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCouponUseEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCouponUseEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCouponUseRule: FfiConverterRustBuffer {
+    typealias SwiftType = CouponUseRule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCouponUseRule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCouponUseRule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCutToMessage: FfiConverterRustBuffer {
+    typealias SwiftType = CutToMessage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCutToMessage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCutToMessage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountCoupon: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountCoupon?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountCoupon.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountCoupon.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountTo: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountTo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountTo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountTo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeExchangeCoupon: FfiConverterRustBuffer {
+    typealias SwiftType = ExchangeCoupon?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExchangeCoupon.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExchangeCoupon.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFixAvailableTime: FfiConverterRustBuffer {
+    typealias SwiftType = FixAvailableTime?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFixAvailableTime.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFixAvailableTime.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFixedNormalCoupon: FfiConverterRustBuffer {
+    typealias SwiftType = FixedNormalCoupon?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFixedNormalCoupon.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFixedNormalCoupon.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNormalCouponInformation: FfiConverterRustBuffer {
+    typealias SwiftType = NormalCouponInformation?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNormalCouponInformation.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNormalCouponInformation.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePatternInfo: FfiConverterRustBuffer {
+    typealias SwiftType = PatternInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePatternInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePatternInfo.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6633,6 +13943,367 @@ fileprivate struct FfiConverterOptionTypeSignedRequest: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSignedRequest.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSingleitemDiscountOff: FfiConverterRustBuffer {
+    typealias SwiftType = SingleitemDiscountOff?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSingleitemDiscountOff.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSingleitemDiscountOff.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStockRule: FfiConverterRustBuffer {
+    typealias SwiftType = StockRule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStockRule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStockRule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStockUseRule: FfiConverterRustBuffer {
+    typealias SwiftType = StockUseRule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStockUseRule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStockUseRule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBackgroundColor: FfiConverterRustBuffer {
+    typealias SwiftType = BackgroundColor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBackgroundColor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBackgroundColor.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBusinessType: FfiConverterRustBuffer {
+    typealias SwiftType = BusinessType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBusinessType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBusinessType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCouponStatusQuery: FfiConverterRustBuffer {
+    typealias SwiftType = CouponStatusQuery?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCouponStatusQuery.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCouponStatusQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCouponType: FfiConverterRustBuffer {
+    typealias SwiftType = CouponType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCouponType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCouponType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeJumpTarget: FfiConverterRustBuffer {
+    typealias SwiftType = JumpTarget?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeJumpTarget.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeJumpTarget.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStockStatus: FfiConverterRustBuffer {
+    typealias SwiftType = StockStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStockStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStockStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStockTypeReq: FfiConverterRustBuffer {
+    typealias SwiftType = StockTypeReq?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStockTypeReq.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStockTypeReq.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeAvailableRegion: FfiConverterRustBuffer {
+    typealias SwiftType = [AvailableRegion]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeAvailableRegion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeAvailableRegion.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeTradeType: FfiConverterRustBuffer {
+    typealias SwiftType = [TradeType]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeTradeType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeTradeType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -6689,6 +14360,31 @@ fileprivate struct FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAvailableRegion: FfiConverterRustBuffer {
+    typealias SwiftType = [AvailableRegion]
+
+    public static func write(_ value: [AvailableRegion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAvailableRegion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AvailableRegion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AvailableRegion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAvailableRegion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBillRow: FfiConverterRustBuffer {
     typealias SwiftType = [BillRow]
 
@@ -6731,6 +14427,31 @@ fileprivate struct FfiConverterSequenceTypeCertificateInfo: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCertificateInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCoupon: FfiConverterRustBuffer {
+    typealias SwiftType = [Coupon]
+
+    public static func write(_ value: [Coupon], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCoupon.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Coupon] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Coupon]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCoupon.read(from: &buf))
         }
         return seq
     }
@@ -6814,6 +14535,31 @@ fileprivate struct FfiConverterSequenceTypeSendCouponEntry: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStock: FfiConverterRustBuffer {
+    typealias SwiftType = [Stock]
+
+    public static func write(_ value: [Stock], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStock.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Stock] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Stock]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStock.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -6831,6 +14577,31 @@ fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeViolation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTradeType: FfiConverterRustBuffer {
+    typealias SwiftType = [TradeType]
+
+    public static func write(_ value: [TradeType], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTradeType.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TradeType] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TradeType]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTradeType.read(from: &buf))
         }
         return seq
     }
@@ -7052,7 +14823,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_base_url() != 3163) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_bill_file_request() != 37539) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_bill_file_request() != 59651) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_build() != 23417) {
@@ -7127,112 +14898,148 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() != 43437) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() != 60167) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() != 20065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_callback() != 10967) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_callback() != 44085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_coupon() != 42543) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_coupon() != 8574) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_stock() != 64279) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_stock() != 39760) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items() != 60592) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items() != 37866) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants() != 49985) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items_pager() != 48286) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks() != 43469) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants() != 38833) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons() != 61097) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants_pager() != 28365) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() != 52770) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks() != 7096) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() != 34720) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks_pager() != 2290) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() != 42592) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons() != 28375) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() != 33364) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons_pager() != 50623) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() != 34816) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() != 28134) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() != 13760) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() != 63710) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() != 163) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() != 3345) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() != 20369) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() != 18536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() != 61465) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() != 45590) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() != 63668) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() != 64073) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() != 9503) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() != 64962) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() != 12811) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() != 59967) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() != 32111) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() != 7260) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() != 28297) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() != 35320) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() != 13735) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() != 59462) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() != 33873) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() != 42515) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() != 8279) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() != 60477) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() != 50107) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() != 29239) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() != 24026) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() != 54980) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() != 59239) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() != 40758) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_refund_flow() != 30268) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() != 40866) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_restart_stock() != 57139) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() != 54234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_send_coupon() != 17728) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() != 45511) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_set_callback() != 44568) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() != 33255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_start_stock() != 2300) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_refund_flow() != 548) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_stop_stock() != 51508) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_restart_stock() != 1225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_use_flow() != 34221) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_send_coupon() != 55313) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_set_callback() != 37750) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_start_stock() != 31855) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_stop_stock() != 49502) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_client_use_flow() != 5428) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_signer_sign() != 38912) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_accept() != 64783) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_next_request() != 7687) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_accept() != 48547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_next_request() != 25550) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_accept() != 6546) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_next_request() != 23799) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_accept() != 20765) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_next_request() != 52533) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_pager_accept() != 41544) {
@@ -7244,7 +15051,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_method_pager_next_request() != 53592) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_billdigest_new() != 31661) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_billdigest_new() != 17217) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_billparser_new() != 17077) {

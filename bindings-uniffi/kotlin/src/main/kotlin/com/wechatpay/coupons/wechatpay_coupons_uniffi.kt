@@ -791,11 +791,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items(
     ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items_pager(
+    ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants_pager(
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks(
     ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks_pager(
+    ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons_pager(
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes(
     ): Int
@@ -852,6 +860,22 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_client_use_flow(
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_signer_sign(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_accept(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_next_request(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_accept(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_next_request(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_accept(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_next_request(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_accept(
+    ): Int
+    external fun uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_next_request(
     ): Int
     external fun uniffi_wechatpay_coupons_uniffi_checksum_method_pager_accept(
     ): Int
@@ -986,23 +1010,31 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_verify(`ptr`: Long,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_create_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_create_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_callback(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_callback(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_coupon(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_coupon(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_get_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items_pager(`ptr`: Long,`request`: RustBuffer.ByValue,`mode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants_pager(`ptr`: Long,`request`: RustBuffer.ByValue,`mode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks_pager(`ptr`: Long,`request`: RustBuffer.ByValue,`mode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_modify_item_codes(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons_pager(`ptr`: Long,`request`: RustBuffer.ByValue,`mode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_modify_item_codes(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_create_stock(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1040,21 +1072,21 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_use_flow(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_pause_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_pause_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_refund_flow(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_refund_flow(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_restart_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_restart_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_send_coupon(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_send_coupon(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_set_callback(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_set_callback(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_start_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_start_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_stop_stock(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_stop_stock(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_use_flow(`ptr`: Long,`paramsJson`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_use_flow(`ptr`: Long,`request`: RustBuffer.ByValue,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_client_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1065,6 +1097,38 @@ internal object UniffiLib {
     external fun uniffi_wechatpay_coupons_uniffi_fn_init_callback_vtable_signer(`vtable`: UniffiVTableCallbackInterfaceSigner,
     ): Unit
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_signer_sign(`ptr`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_clone_liststockitemspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_free_liststockitemspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_accept(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_clone_liststockmerchantspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_free_liststockmerchantspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_accept(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_clone_liststockspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_free_liststockspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_accept(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_clone_listusercouponspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_wechatpay_coupons_uniffi_fn_free_listusercouponspager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_accept(`ptr`: Long,`status`: Short,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_clone_pager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1087,6 +1151,130 @@ internal object UniffiLib {
     external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_keymaterial_text(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_wechatpay_coupons_uniffi_fn_method_keymaterial_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_backgroundcolor_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_businesstype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponstatus_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponstatusquery_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_coupontype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_hashtype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_jumptarget_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stockstatus_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stocktypereq_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stocktyperesp_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_tradetype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_availableregion_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_cardlimitation_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_consumeinformation_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_coupon_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponavailabletime_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponcollection_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponuseevent_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_couponuserule_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_createstockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_createstockresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_cuttomessage_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_discountcoupon_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_discountto_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_exchangecoupon_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_fixavailabletime_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_fixednormalcoupon_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_flowfileresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_getcouponrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_getstockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_goodsdetail_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_imageuploadresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemsrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantsrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_liststocksrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponsrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_normalcouponinformation_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_patterninfo_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_pausestockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_pausestockresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_refundflowrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_restartstockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_restartstockresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_singleitemdiscountoff_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_startstockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_startstockresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stock_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stockcollection_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stockrule_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stockstringcollection_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stockuserule_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stopstockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_stopstockresponse_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wechatpay_coupons_uniffi_fn_method_useflowrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wechatpay_coupons_uniffi_fn_func_acknowledgement(`errorCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1274,7 +1462,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_base_url() and 0xFFFF) != 3163) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_bill_file_request() and 0xFFFF) != 37539) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_bill_file_request() and 0xFFFF) != 59651) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_build() and 0xFFFF) != 23417) {
@@ -1349,112 +1537,148 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_verify() and 0xFFFF) != 43437) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() and 0xFFFF) != 60167) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_create_stock() and 0xFFFF) != 20065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_callback() and 0xFFFF) != 10967) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_callback() and 0xFFFF) != 44085) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_coupon() and 0xFFFF) != 42543) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_coupon() and 0xFFFF) != 8574) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_stock() and 0xFFFF) != 64279) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_get_stock() and 0xFFFF) != 39760) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items() and 0xFFFF) != 60592) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items() and 0xFFFF) != 37866) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants() and 0xFFFF) != 49985) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_items_pager() and 0xFFFF) != 48286) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks() and 0xFFFF) != 43469) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants() and 0xFFFF) != 38833) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons() and 0xFFFF) != 61097) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stock_merchants_pager() and 0xFFFF) != 28365) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() and 0xFFFF) != 52770) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks() and 0xFFFF) != 7096) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() and 0xFFFF) != 34720) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_stocks_pager() and 0xFFFF) != 2290) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() and 0xFFFF) != 42592) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons() and 0xFFFF) != 28375) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() and 0xFFFF) != 33364) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_list_user_coupons_pager() and 0xFFFF) != 50623) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() and 0xFFFF) != 34816) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_modify_item_codes() and 0xFFFF) != 28134) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() and 0xFFFF) != 13760) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_create_stock() and 0xFFFF) != 63710) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() and 0xFFFF) != 163) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_callback() and 0xFFFF) != 3345) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() and 0xFFFF) != 20369) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_coupon() and 0xFFFF) != 18536) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() and 0xFFFF) != 61465) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_get_stock() and 0xFFFF) != 45590) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() and 0xFFFF) != 63668) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_items() and 0xFFFF) != 64073) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() and 0xFFFF) != 9503) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stock_merchants() and 0xFFFF) != 64962) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() and 0xFFFF) != 12811) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_stocks() and 0xFFFF) != 59967) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() and 0xFFFF) != 32111) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_list_user_coupons() and 0xFFFF) != 7260) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() and 0xFFFF) != 28297) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_modify_item_codes() and 0xFFFF) != 35320) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() and 0xFFFF) != 13735) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_pause_stock() and 0xFFFF) != 59462) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() and 0xFFFF) != 33873) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_refund_flow() and 0xFFFF) != 42515) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() and 0xFFFF) != 8279) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_restart_stock() and 0xFFFF) != 60477) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() and 0xFFFF) != 50107) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_send_coupon() and 0xFFFF) != 29239) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() and 0xFFFF) != 24026) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_set_callback() and 0xFFFF) != 54980) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() and 0xFFFF) != 59239) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_start_stock() and 0xFFFF) != 40758) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_refund_flow() and 0xFFFF) != 30268) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_stop_stock() and 0xFFFF) != 40866) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_restart_stock() and 0xFFFF) != 57139) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_upload_image() and 0xFFFF) != 54234) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_send_coupon() and 0xFFFF) != 17728) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_parse_use_flow() and 0xFFFF) != 45511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_set_callback() and 0xFFFF) != 44568) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_pause_stock() and 0xFFFF) != 33255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_start_stock() and 0xFFFF) != 2300) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_refund_flow() and 0xFFFF) != 548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_stop_stock() and 0xFFFF) != 51508) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_restart_stock() and 0xFFFF) != 1225) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_use_flow() and 0xFFFF) != 34221) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_send_coupon() and 0xFFFF) != 55313) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_set_callback() and 0xFFFF) != 37750) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_start_stock() and 0xFFFF) != 31855) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_stop_stock() and 0xFFFF) != 49502) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_client_use_flow() and 0xFFFF) != 5428) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_signer_sign() and 0xFFFF) != 38912) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_accept() and 0xFFFF) != 64783) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockitemspager_next_request() and 0xFFFF) != 7687) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_accept() and 0xFFFF) != 48547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockmerchantspager_next_request() and 0xFFFF) != 25550) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_accept() and 0xFFFF) != 6546) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_liststockspager_next_request() and 0xFFFF) != 23799) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_accept() and 0xFFFF) != 20765) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_listusercouponspager_next_request() and 0xFFFF) != 52533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_pager_accept() and 0xFFFF) != 41544) {
@@ -1466,7 +1690,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_method_pager_next_request() and 0xFFFF) != 53592) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_billdigest_new() and 0xFFFF) != 31661) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_billdigest_new() and 0xFFFF) != 17217) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_billparser_new() and 0xFFFF) != 17077) {
@@ -2019,13 +2243,13 @@ open class BillDigest: Disposable, AutoCloseable, BillDigestInterface
     /**
      * A digest for the file `download` describes.
      */
-    constructor(`download`: BillFile) :
+    constructor(`download`: FlowFileResponse) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_constructor_billdigest_new(
     
         
-        FfiConverterTypeBillFile.lower(`download`),_status)
+        FfiConverterTypeFlowFileResponse.lower(`download`),_status)
 }
     )
 
@@ -2618,7 +2842,7 @@ public interface ClientInterface {
     /**
      * The signed `GET` of a bill file. Do not verify its response: digest it with `BillDigest`.
      */
-    fun `billFileRequest`(`download`: BillFile): SignedRequest
+    fun `billFileRequest`(`download`: FlowFileResponse): SignedRequest
     
     /**
      * The signed request of coupon operation `operation` (see `operations()`) from its
@@ -2745,230 +2969,260 @@ public interface ClientInterface {
     fun `verify`(`headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Verified
     
     /**
-     * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
+     * 创建代金券批次 (`POST /v3/marketing/favor/coupon-stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `createStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `createStock`(`request`: CreateStockRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Reads the notification URL.
+     * 查询消息通知地址 (`GET /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `getCallback`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `getCallback`(`request`: GetCallbackRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * One coupon's details.
+     * 查询代金券详情 (`GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `getCoupon`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `getCoupon`(`request`: GetCouponRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * One stock's details.
+     * 查询批次详情 (`GET /v3/marketing/favor/stocks/{stock_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `getStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `getStock`(`request`: GetStockRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * A stock's usable items (paged).
+     * 查询代金券可用单品 (`GET /v3/marketing/favor/stocks/{stock_id}/items`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `listStockItems`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `listStockItems`(`request`: ListStockItemsRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * A stock's usable merchants (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    fun `listStockItemsPager`(`request`: ListStockItemsRequest, `mode`: kotlin.String? = null): ListStockItemsPager
+    
+    /**
+     * 查询代金券可用商户 (`GET /v3/marketing/favor/stocks/{stock_id}/merchants`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `listStockMerchants`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `listStockMerchants`(`request`: ListStockMerchantsRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Lists stocks (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    fun `listStockMerchantsPager`(`request`: ListStockMerchantsRequest, `mode`: kotlin.String? = null): ListStockMerchantsPager
+    
+    /**
+     * 条件查询批次列表 (`GET /v3/marketing/favor/stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `listStocks`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `listStocks`(`request`: ListStocksRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * A user's coupons (paged).
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    fun `listStocksPager`(`request`: ListStocksRequest, `mode`: kotlin.String? = null): ListStocksPager
+    
+    /**
+     * 根据商户号查用户的券 (`GET /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `listUserCoupons`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `listUserCoupons`(`request`: ListUserCouponsRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Changes a stock's item codes.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
+     */
+    fun `listUserCouponsPager`(`request`: ListUserCouponsRequest, `mode`: kotlin.String? = null): ListUserCouponsPager
+    
+    /**
+     * 修改可用单品编码 (`POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `modifyItemCodes`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `modifyItemCodes`(`request`: ModifyItemCodesRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CreateStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): GetCallbackResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Coupon
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Stock
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CouponCollection
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): ModifyItemCodesResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): PauseStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): FlowFileResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): RestartStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): SendCouponResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): SetCallbackResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StartStockResponse
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
+    fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StopStockResponse
     
     /**
-     * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
-     */
-    fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
-    
-    /**
-     * Verifies and decodes this operation's response into JSON text.
-     */
-    fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String
-    
-    /**
-     * Pauses a stock.
+     * 图片上传（营销专用） (`POST /v3/marketing/favor/media/image-upload`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Verifies and decodes the response.
      */
-    fun `pauseStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): ImageUploadResponse
     
     /**
-     * The refund-flow bill download of a stock.
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Verifies and decodes this operation's response.
      */
-    fun `refundFlow`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): FlowFileResponse
     
     /**
-     * Restarts a paused stock.
+     * 暂停代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/pause`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `restartStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `pauseStock`(`request`: PauseStockRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Sends a coupon to a user.
+     * 下载批次退款明细 (`GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `sendCoupon`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `refundFlow`(`request`: RefundFlowRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Sets the notification URL.
+     * 重启代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/restart`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `setCallback`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `restartStock`(`request`: RestartStockRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Activates a stock.
+     * 发放指定批次的代金券 (`POST /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `startStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `sendCoupon`(`request`: SendCouponRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * Stops a stock.
+     * 设置消息通知地址 (`POST /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `stopStock`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `setCallback`(`request`: SetCallbackRequest, `validation`: kotlin.String? = null): SignedRequest
     
     /**
-     * The use-flow bill download of a stock.
+     * 激活代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/start`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    fun `useFlow`(`paramsJson`: kotlin.String = "{}", `validation`: kotlin.String? = null): SignedRequest
+    fun `startStock`(`request`: StartStockRequest, `validation`: kotlin.String? = null): SignedRequest
+    
+    /**
+     * 终止代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/stop`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    fun `stopStock`(`request`: StopStockRequest, `validation`: kotlin.String? = null): SignedRequest
+    
+    /**
+     * 下载批次核销明细 (`GET /v3/marketing/favor/stocks/{stock_id}/use-flow`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    fun `useFlow`(`request`: UseFlowRequest, `validation`: kotlin.String? = null): SignedRequest
     
     companion object
 }
@@ -3131,14 +3385,14 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * The signed `GET` of a bill file. Do not verify its response: digest it with `BillDigest`.
      */
-    @Throws(WechatPayException::class)override fun `billFileRequest`(`download`: BillFile): SignedRequest {
+    @Throws(WechatPayException::class)override fun `billFileRequest`(`download`: FlowFileResponse): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_bill_file_request(
         it,
         
-        FfiConverterTypeBillFile.lower(`download`),_status)
+        FfiConverterTypeFlowFileResponse.lower(`download`),_status)
 }
     }
     )
@@ -3590,19 +3844,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Creates a cash-coupon stock (`POST /v3/marketing/favor/coupon-stocks`).
+     * 创建代金券批次 (`POST /v3/marketing/favor/coupon-stocks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `createStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `createStock`(`request`: CreateStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_create_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeCreateStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3612,19 +3866,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Reads the notification URL.
+     * 查询消息通知地址 (`GET /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `getCallback`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `getCallback`(`request`: GetCallbackRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_get_callback(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeGetCallbackRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3634,19 +3888,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * One coupon's details.
+     * 查询代金券详情 (`GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `getCoupon`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `getCoupon`(`request`: GetCouponRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_get_coupon(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeGetCouponRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3656,19 +3910,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * One stock's details.
+     * 查询批次详情 (`GET /v3/marketing/favor/stocks/{stock_id}`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `getStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `getStock`(`request`: GetStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_get_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeGetStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3678,19 +3932,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * A stock's usable items (paged).
+     * 查询代金券可用单品 (`GET /v3/marketing/favor/stocks/{stock_id}/items`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `listStockItems`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `listStockItems`(`request`: ListStockItemsRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeListStockItemsRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3700,19 +3954,40 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * A stock's usable merchants (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-    @Throws(WechatPayException::class)override fun `listStockMerchants`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `listStockItemsPager`(`request`: ListStockItemsRequest, `mode`: kotlin.String?): ListStockItemsPager {
+            return FfiConverterTypeListStockItemsPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_items_pager(
+        it,
+        
+        FfiConverterTypeListStockItemsRequest.lower(`request`),
+        FfiConverterOptionalString.lower(`mode`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * 查询代金券可用商户 (`GET /v3/marketing/favor/stocks/{stock_id}/merchants`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    @Throws(WechatPayException::class)override fun `listStockMerchants`(`request`: ListStockMerchantsRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeListStockMerchantsRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3722,19 +3997,40 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Lists stocks (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-    @Throws(WechatPayException::class)override fun `listStocks`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `listStockMerchantsPager`(`request`: ListStockMerchantsRequest, `mode`: kotlin.String?): ListStockMerchantsPager {
+            return FfiConverterTypeListStockMerchantsPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stock_merchants_pager(
+        it,
+        
+        FfiConverterTypeListStockMerchantsRequest.lower(`request`),
+        FfiConverterOptionalString.lower(`mode`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * 条件查询批次列表 (`GET /v3/marketing/favor/stocks`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    @Throws(WechatPayException::class)override fun `listStocks`(`request`: ListStocksRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeListStocksRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3744,19 +4040,40 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * A user's coupons (paged).
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-    @Throws(WechatPayException::class)override fun `listUserCoupons`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `listStocksPager`(`request`: ListStocksRequest, `mode`: kotlin.String?): ListStocksPager {
+            return FfiConverterTypeListStocksPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_stocks_pager(
+        it,
+        
+        FfiConverterTypeListStocksRequest.lower(`request`),
+        FfiConverterOptionalString.lower(`mode`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * 根据商户号查用户的券 (`GET /v3/marketing/favor/users/{openid}/coupons`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    @Throws(WechatPayException::class)override fun `listUserCoupons`(`request`: ListUserCouponsRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeListUserCouponsRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3766,19 +4083,40 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Changes a stock's item codes.
-     *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * A pager over this operation from `request` (its first page); `mode`
+     * (`page_index` / `item_offset`) overrides the client's and the endpoint's
+     * paging mode.
      */
-    @Throws(WechatPayException::class)override fun `modifyItemCodes`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `listUserCouponsPager`(`request`: ListUserCouponsRequest, `mode`: kotlin.String?): ListUserCouponsPager {
+            return FfiConverterTypeListUserCouponsPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_list_user_coupons_pager(
+        it,
+        
+        FfiConverterTypeListUserCouponsRequest.lower(`request`),
+        FfiConverterOptionalString.lower(`mode`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * 修改可用单品编码 (`POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`).
+     *
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
+     */
+    @Throws(WechatPayException::class)override fun `modifyItemCodes`(`request`: ModifyItemCodesRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_modify_item_codes(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeModifyItemCodesRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -3788,10 +4126,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseCreateStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CreateStockResponse {
+            return FfiConverterTypeCreateStockResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_create_stock(
@@ -3808,10 +4146,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseGetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): GetCallbackResponse {
+            return FfiConverterTypeGetCallbackResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_callback(
@@ -3828,10 +4166,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseGetCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Coupon {
+            return FfiConverterTypeCoupon.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_coupon(
@@ -3848,10 +4186,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseGetStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): Stock {
+            return FfiConverterTypeStock.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_get_stock(
@@ -3868,10 +4206,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseListStockItems`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection {
+            return FfiConverterTypeStockStringCollection.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_items(
@@ -3888,10 +4226,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseListStockMerchants`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection {
+            return FfiConverterTypeStockStringCollection.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stock_merchants(
@@ -3908,10 +4246,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseListStocks`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockCollection {
+            return FfiConverterTypeStockCollection.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_stocks(
@@ -3928,10 +4266,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseListUserCoupons`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CouponCollection {
+            return FfiConverterTypeCouponCollection.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_list_user_coupons(
@@ -3948,10 +4286,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseModifyItemCodes`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): ModifyItemCodesResponse {
+            return FfiConverterTypeModifyItemCodesResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_modify_item_codes(
@@ -3968,10 +4306,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parsePauseStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): PauseStockResponse {
+            return FfiConverterTypePauseStockResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_pause_stock(
@@ -3988,10 +4326,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseRefundFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): FlowFileResponse {
+            return FfiConverterTypeFlowFileResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_refund_flow(
@@ -4008,10 +4346,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseRestartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): RestartStockResponse {
+            return FfiConverterTypeRestartStockResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_restart_stock(
@@ -4028,10 +4366,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseSendCoupon`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): SendCouponResponse {
+            return FfiConverterTypeSendCouponResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_send_coupon(
@@ -4048,10 +4386,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseSetCallback`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): SetCallbackResponse {
+            return FfiConverterTypeSetCallbackResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_set_callback(
@@ -4068,10 +4406,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseStartStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StartStockResponse {
+            return FfiConverterTypeStartStockResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_start_stock(
@@ -4088,10 +4426,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseStopStock`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StopStockResponse {
+            return FfiConverterTypeStopStockResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_stop_stock(
@@ -4108,10 +4446,12 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes the response of `uploadImage` into JSON text (`media_url`).
+     * 图片上传（营销专用） (`POST /v3/marketing/favor/media/image-upload`).
+     *
+     * Verifies and decodes the response.
      */
-    @Throws(WechatPayException::class)override fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseUploadImage`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): ImageUploadResponse {
+            return FfiConverterTypeImageUploadResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_upload_image(
@@ -4128,10 +4468,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Verifies and decodes this operation's response into JSON text.
+     * Verifies and decodes this operation's response.
      */
-    @Throws(WechatPayException::class)override fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(WechatPayException::class)override fun `parseUseFlow`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): FlowFileResponse {
+            return FfiConverterTypeFlowFileResponse.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_parse_use_flow(
@@ -4148,19 +4488,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Pauses a stock.
+     * 暂停代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/pause`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `pauseStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `pauseStock`(`request`: PauseStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_pause_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypePauseStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4170,19 +4510,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * The refund-flow bill download of a stock.
+     * 下载批次退款明细 (`GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `refundFlow`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `refundFlow`(`request`: RefundFlowRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_refund_flow(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeRefundFlowRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4192,19 +4532,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Restarts a paused stock.
+     * 重启代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/restart`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `restartStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `restartStock`(`request`: RestartStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_restart_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeRestartStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4214,19 +4554,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Sends a coupon to a user.
+     * 发放指定批次的代金券 (`POST /v3/marketing/favor/users/{openid}/coupons`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `sendCoupon`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `sendCoupon`(`request`: SendCouponRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_send_coupon(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeSendCouponRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4236,19 +4576,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Sets the notification URL.
+     * 设置消息通知地址 (`POST /v3/marketing/favor/callbacks`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `setCallback`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `setCallback`(`request`: SetCallbackRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_set_callback(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeSetCallbackRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4258,19 +4598,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Activates a stock.
+     * 激活代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/start`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `startStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `startStock`(`request`: StartStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_start_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeStartStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4280,19 +4620,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Stops a stock.
+     * 终止代金券批次 (`POST /v3/marketing/favor/stocks/{stock_id}/stop`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `stopStock`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `stopStock`(`request`: StopStockRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_stop_stock(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeStopStockRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4302,19 +4642,19 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * The use-flow bill download of a stock.
+     * 下载批次核销明细 (`GET /v3/marketing/favor/stocks/{stock_id}/use-flow`).
      *
-     * `params_json`: the request fields as a JSON object; `validation` overrides
-     * the client's policy.
+     * Validates `request`, then returns the signed request to send; `validation`
+     * (`default`, `strict` or a JSON policy) overrides the client's policy.
      */
-    @Throws(WechatPayException::class)override fun `useFlow`(`paramsJson`: kotlin.String, `validation`: kotlin.String?): SignedRequest {
+    @Throws(WechatPayException::class)override fun `useFlow`(`request`: UseFlowRequest, `validation`: kotlin.String?): SignedRequest {
             return FfiConverterTypeSignedRequest.lift(
     callWithHandle {
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_client_use_flow(
         it,
         
-        FfiConverterString.lower(`paramsJson`),
+        FfiConverterTypeUseFlowRequest.lower(`request`),
         FfiConverterOptionalString.lower(`validation`),_status)
 }
     }
@@ -4774,8 +5114,1213 @@ public object FfiConverterTypeKeyMaterial: FfiConverter<KeyMaterial, Long> {
 
 
 /**
- * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
- * request and handing the decoded page (from `parse…`) to `accept`.
+ * Walks the pages of 查询代金券可用单品 (`list_stock_items`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public interface ListStockItemsPagerInterface {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    fun `nextRequest`(): SignedRequest?
+    
+    companion object
+}
+
+/**
+ * Walks the pages of 查询代金券可用单品 (`list_stock_items`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStockItemsPager: Disposable, AutoCloseable, ListStockItemsPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_free_liststockitemspager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_clone_liststockitemspager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    @Throws(WechatPayException::class)override fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection {
+            return FfiConverterTypeStockStringCollection.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_accept(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    @Throws(WechatPayException::class)override fun `nextRequest`(): SignedRequest? {
+            return FfiConverterOptionalTypeSignedRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemspager_next_request(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStockItemsPager: FfiConverter<ListStockItemsPager, Long> {
+    override fun lower(value: ListStockItemsPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListStockItemsPager {
+        return ListStockItemsPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListStockItemsPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListStockItemsPager) = 8UL
+
+    override fun write(value: ListStockItemsPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Walks the pages of 查询代金券可用商户 (`list_stock_merchants`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public interface ListStockMerchantsPagerInterface {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    fun `nextRequest`(): SignedRequest?
+    
+    companion object
+}
+
+/**
+ * Walks the pages of 查询代金券可用商户 (`list_stock_merchants`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStockMerchantsPager: Disposable, AutoCloseable, ListStockMerchantsPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_free_liststockmerchantspager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_clone_liststockmerchantspager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    @Throws(WechatPayException::class)override fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockStringCollection {
+            return FfiConverterTypeStockStringCollection.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_accept(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    @Throws(WechatPayException::class)override fun `nextRequest`(): SignedRequest? {
+            return FfiConverterOptionalTypeSignedRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantspager_next_request(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStockMerchantsPager: FfiConverter<ListStockMerchantsPager, Long> {
+    override fun lower(value: ListStockMerchantsPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListStockMerchantsPager {
+        return ListStockMerchantsPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListStockMerchantsPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListStockMerchantsPager) = 8UL
+
+    override fun write(value: ListStockMerchantsPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Walks the pages of 条件查询批次列表 (`list_stocks`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public interface ListStocksPagerInterface {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    fun `nextRequest`(): SignedRequest?
+    
+    companion object
+}
+
+/**
+ * Walks the pages of 条件查询批次列表 (`list_stocks`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListStocksPager: Disposable, AutoCloseable, ListStocksPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_free_liststockspager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_clone_liststockspager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    @Throws(WechatPayException::class)override fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): StockCollection {
+            return FfiConverterTypeStockCollection.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_accept(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    @Throws(WechatPayException::class)override fun `nextRequest`(): SignedRequest? {
+            return FfiConverterOptionalTypeSignedRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockspager_next_request(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStocksPager: FfiConverter<ListStocksPager, Long> {
+    override fun lower(value: ListStocksPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListStocksPager {
+        return ListStocksPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListStocksPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListStocksPager) = 8UL
+
+    override fun write(value: ListStocksPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Walks the pages of 根据商户号查用户的券 (`list_user_coupons`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+public interface ListUserCouponsPagerInterface {
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CouponCollection
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    fun `nextRequest`(): SignedRequest?
+    
+    companion object
+}
+
+/**
+ * Walks the pages of 根据商户号查用户的券 (`list_user_coupons`).
+ *
+ * Call `nextRequest()` until it returns `null`; send each request and hand its
+ * response to `accept`, which verifies and decodes the page and moves past it.
+ */
+open class ListUserCouponsPager: Disposable, AutoCloseable, ListUserCouponsPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_free_listusercouponspager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_clone_listusercouponspager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Verifies and decodes the response to the last `nextRequest()`, moves past that
+     * page and returns it.
+     */
+    @Throws(WechatPayException::class)override fun `accept`(`status`: kotlin.UShort, `headers`: Map<kotlin.String, List<kotlin.String>>, `body`: kotlin.ByteArray): CouponCollection {
+            return FfiConverterTypeCouponCollection.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_accept(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterMapStringSequenceString.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed request of the next page, or `null` once the last page was accepted.
+     */
+    @Throws(WechatPayException::class)override fun `nextRequest`(): SignedRequest? {
+            return FfiConverterOptionalTypeSignedRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WechatPayException) { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponspager_next_request(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListUserCouponsPager: FfiConverter<ListUserCouponsPager, Long> {
+    override fun lower(value: ListUserCouponsPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListUserCouponsPager {
+        return ListUserCouponsPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListUserCouponsPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListUserCouponsPager) = 8UL
+
+    override fun write(value: ListUserCouponsPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Walks the pages of any paged operation by name, with parameters and pages as JSON text
+ * (the typed pagers, such as `ListStocksPager`, are the usual way): `nextRequest()` until it
+ * returns `null`, sending each request and handing the decoded page to `accept`.
  */
 public interface PagerInterface {
     
@@ -4798,8 +6343,9 @@ public interface PagerInterface {
 }
 
 /**
- * Walks the pages of a paged operation: `nextRequest()` until it returns `null`, sending each
- * request and handing the decoded page (from `parse…`) to `accept`.
+ * Walks the pages of any paged operation by name, with parameters and pages as JSON text
+ * (the typed pagers, such as `ListStocksPager`, are the usual way): `nextRequest()` until it
+ * returns `null`, sending each request and handing the decoded page to `accept`.
  */
 open class Pager: Disposable, AutoCloseable, PagerInterface
 {
@@ -5686,6 +7232,90 @@ public object FfiConverterTypeAcknowledgement: FfiConverterRustBuffer<Acknowledg
 
 
 /**
+ * One entry of `available_region_list` (消费金).
+ */
+data class AvailableRegion (
+    /**
+     * City.
+     */
+    var `city`: kotlin.String? = null 
+    , 
+    /**
+     * Country.
+     */
+    var `country`: kotlin.String? = null 
+    , 
+    /**
+     * District.
+     */
+    var `district`: kotlin.String? = null 
+    , 
+    /**
+     * Province.
+     */
+    var `province`: kotlin.String? = null 
+    , 
+    /**
+     * Region kind, e.g. `PROVINCE`.
+     */
+    var `type`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_availableregion_to_json(FfiConverterTypeAvailableRegion.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAvailableRegion: FfiConverterRustBuffer<AvailableRegion> {
+    override fun read(buf: ByteBuffer): AvailableRegion {
+        return AvailableRegion(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AvailableRegion) = (
+            FfiConverterOptionalString.allocationSize(value.`city`) +
+            FfiConverterOptionalString.allocationSize(value.`country`) +
+            FfiConverterOptionalString.allocationSize(value.`district`) +
+            FfiConverterOptionalString.allocationSize(value.`province`) +
+            FfiConverterOptionalString.allocationSize(value.`type`)
+    )
+
+    override fun write(value: AvailableRegion, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`city`, buf)
+            FfiConverterOptionalString.write(value.`country`, buf)
+            FfiConverterOptionalString.write(value.`district`, buf)
+            FfiConverterOptionalString.write(value.`province`, buf)
+            FfiConverterOptionalString.write(value.`type`, buf)
+    }
+}
+
+
+
+/**
  * The last rows and the summary of a bill.
  */
 data class BillEnd (
@@ -5727,61 +7357,6 @@ public object FfiConverterTypeBillEnd: FfiConverterRustBuffer<BillEnd> {
     override fun write(value: BillEnd, buf: ByteBuffer) {
             FfiConverterSequenceTypeBillRow.write(value.`rows`, buf)
             FfiConverterTypeBillSummary.write(value.`summary`, buf)
-    }
-}
-
-
-
-/**
- * A bill download (`url`, `hash_type`, `hash_value`) from `useFlow` / `refundFlow`.
- */
-data class BillFile (
-    /**
-     * Download URL.
-     */
-    var `url`: kotlin.String
-    , 
-    /**
-     * `SHA1`.
-     */
-    var `hashType`: kotlin.String
-    , 
-    /**
-     * Hex digest.
-     */
-    var `hashValue`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBillFile: FfiConverterRustBuffer<BillFile> {
-    override fun read(buf: ByteBuffer): BillFile {
-        return BillFile(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BillFile) = (
-            FfiConverterString.allocationSize(value.`url`) +
-            FfiConverterString.allocationSize(value.`hashType`) +
-            FfiConverterString.allocationSize(value.`hashValue`)
-    )
-
-    override fun write(value: BillFile, buf: ByteBuffer) {
-            FfiConverterString.write(value.`url`, buf)
-            FfiConverterString.write(value.`hashType`, buf)
-            FfiConverterString.write(value.`hashValue`, buf)
     }
 }
 
@@ -6076,6 +7651,66 @@ public object FfiConverterTypeBillSummary: FfiConverterRustBuffer<BillSummary> {
             FfiConverterMapStringString.write(value.`trailer`, buf)
             FfiConverterULong.write(value.`bytes`, buf)
             FfiConverterSequenceString.write(value.`warnings`, buf)
+    }
+}
+
+
+
+/**
+ * `limit_card` (§1.8).
+ */
+data class CardLimitation (
+    /**
+     * Card BINs (1–10 items of 6–9 chars).
+     */
+    var `bin`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Card name shown at checkout (≤ 4 Chinese chars).
+     */
+    var `name`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_cardlimitation_to_json(FfiConverterTypeCardLimitation.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardLimitation: FfiConverterRustBuffer<CardLimitation> {
+    override fun read(buf: ByteBuffer): CardLimitation {
+        return CardLimitation(
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardLimitation) = (
+            FfiConverterOptionalSequenceString.allocationSize(value.`bin`) +
+            FfiConverterOptionalString.allocationSize(value.`name`)
+    )
+
+    override fun write(value: CardLimitation, buf: ByteBuffer) {
+            FfiConverterOptionalSequenceString.write(value.`bin`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
     }
 }
 
@@ -6408,35 +8043,48 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
 
 
 /**
- * Where and when a coupon was used.
+ * Where and when the coupon was used (`consume_information`).
  */
 data class ConsumeInformation (
+    /**
+     * Amount consumed, fen (消费金 / `business_type = MULTIUSE` only).
+     */
+    var `consumeAmount`: kotlin.Long? = null 
+    , 
+    /**
+     * Merchant that redeemed (for indirect modes a UnionPay/NetsUnion mchid).
+     */
+    var `consumeMchid`: kotlin.String
+    , 
     /**
      * Use time (RFC 3339).
      */
     var `consumeTime`: kotlin.String
     , 
     /**
-     * Merchant where it was used.
-     */
-    var `consumeMchid`: kotlin.String
-    , 
-    /**
-     * Payment transaction id.
-     */
-    var `transactionId`: kotlin.String
-    , 
-    /**
-     * Order amount (fen).
-     */
-    var `consumeAmount`: kotlin.Long?
-    , 
-    /**
-     * Goods lines.
+     * Goods passed in the payment order.
      */
     var `goodsDetail`: List<GoodsDetail>
+    , 
+    /**
+     * WeChat Pay order number.
+     */
+    var `transactionId`: kotlin.String
     
 ){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_consumeinformation_to_json(FfiConverterTypeConsumeInformation.lower(this),
+        _status)
+}
+    )
+    }
+    
+
     
 
     
@@ -6451,46 +8099,423 @@ data class ConsumeInformation (
 public object FfiConverterTypeConsumeInformation: FfiConverterRustBuffer<ConsumeInformation> {
     override fun read(buf: ByteBuffer): ConsumeInformation {
         return ConsumeInformation(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
             FfiConverterSequenceTypeGoodsDetail.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: ConsumeInformation) = (
-            FfiConverterString.allocationSize(value.`consumeTime`) +
-            FfiConverterString.allocationSize(value.`consumeMchid`) +
-            FfiConverterString.allocationSize(value.`transactionId`) +
             FfiConverterOptionalLong.allocationSize(value.`consumeAmount`) +
-            FfiConverterSequenceTypeGoodsDetail.allocationSize(value.`goodsDetail`)
+            FfiConverterString.allocationSize(value.`consumeMchid`) +
+            FfiConverterString.allocationSize(value.`consumeTime`) +
+            FfiConverterSequenceTypeGoodsDetail.allocationSize(value.`goodsDetail`) +
+            FfiConverterString.allocationSize(value.`transactionId`)
     )
 
     override fun write(value: ConsumeInformation, buf: ByteBuffer) {
-            FfiConverterString.write(value.`consumeTime`, buf)
-            FfiConverterString.write(value.`consumeMchid`, buf)
-            FfiConverterString.write(value.`transactionId`, buf)
             FfiConverterOptionalLong.write(value.`consumeAmount`, buf)
+            FfiConverterString.write(value.`consumeMchid`, buf)
+            FfiConverterString.write(value.`consumeTime`, buf)
             FfiConverterSequenceTypeGoodsDetail.write(value.`goodsDetail`, buf)
+            FfiConverterString.write(value.`transactionId`, buf)
     }
 }
 
 
 
 /**
- * The typed `COUPON.USE` resource (normalised: `status` read from `state` when absent).
+ * A coupon (§1.11): get-coupon response and user-coupons element.
  */
-data class CouponUse (
+data class Coupon (
     /**
-     * Merchant that created the stock.
+     * 消费金 remaining balance (fen).
+     */
+    var `availableBalance`: kotlin.Long? = null 
+    , 
+    /**
+     * Start of validity.
+     */
+    var `availableBeginTime`: kotlin.String
+    , 
+    /**
+     * End of validity.
+     */
+    var `availableEndTime`: kotlin.String
+    , 
+    /**
+     * `MULTIUSE` for 消费金.
+     */
+    var `businessType`: BusinessType? = null 
+    , 
+    /**
+     * Use details, once used.
+     */
+    var `consumeInformation`: ConsumeInformation? = null 
+    , 
+    /**
+     * Coupon id (absent from the Go/Java models, present in every doc example; optional here).
+     */
+    var `couponId`: kotlin.String? = null 
+    , 
+    /**
+     * Name.
+     */
+    var `couponName`: kotlin.String
+    , 
+    /**
+     * Coupon type.
+     */
+    var `couponType`: CouponType
+    , 
+    /**
+     * Time the user received it.
+     */
+    var `createTime`: kotlin.String
+    , 
+    /**
+     * Cut-to settings.
+     */
+    var `cutToMessage`: CutToMessage? = null 
+    , 
+    /**
+     * Description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * 免充值; old examples send `null`.
+     */
+    var `noCash`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Face value and threshold.
+     */
+    var `normalCouponInformation`: FixedNormalCoupon? = null 
+    , 
+    /**
+     * Sender's request number.
+     */
+    var `outRequestNo`: kotlin.String? = null 
+    , 
+    /**
+     * Single-item coupon; old examples send `null`.
+     */
+    var `singleitem`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Listed by [IM] only (UNVERIFIED).
+     */
+    var `startTime`: kotlin.String? = null 
+    , 
+    /**
+     * Status.
+     */
+    var `status`: CouponStatus
+    , 
+    /**
+     * Creator mchid.
      */
     var `stockCreatorMchid`: kotlin.String
     , 
     /**
-     * Batch id.
+     * Stock id.
      */
     var `stockId`: kotlin.String
+    , 
+    /**
+     * Listed by [IM] only (UNVERIFIED).
+     */
+    var `stopTime`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_coupon_to_json(FfiConverterTypeCoupon.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCoupon: FfiConverterRustBuffer<Coupon> {
+    override fun read(buf: ByteBuffer): Coupon {
+        return Coupon(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeBusinessType.read(buf),
+            FfiConverterOptionalTypeConsumeInformation.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeCouponType.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeCutToMessage.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeFixedNormalCoupon.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeCouponStatus.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Coupon) = (
+            FfiConverterOptionalLong.allocationSize(value.`availableBalance`) +
+            FfiConverterString.allocationSize(value.`availableBeginTime`) +
+            FfiConverterString.allocationSize(value.`availableEndTime`) +
+            FfiConverterOptionalTypeBusinessType.allocationSize(value.`businessType`) +
+            FfiConverterOptionalTypeConsumeInformation.allocationSize(value.`consumeInformation`) +
+            FfiConverterOptionalString.allocationSize(value.`couponId`) +
+            FfiConverterString.allocationSize(value.`couponName`) +
+            FfiConverterTypeCouponType.allocationSize(value.`couponType`) +
+            FfiConverterString.allocationSize(value.`createTime`) +
+            FfiConverterOptionalTypeCutToMessage.allocationSize(value.`cutToMessage`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`noCash`) +
+            FfiConverterOptionalTypeFixedNormalCoupon.allocationSize(value.`normalCouponInformation`) +
+            FfiConverterOptionalString.allocationSize(value.`outRequestNo`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`singleitem`) +
+            FfiConverterOptionalString.allocationSize(value.`startTime`) +
+            FfiConverterTypeCouponStatus.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterString.allocationSize(value.`stockId`) +
+            FfiConverterOptionalString.allocationSize(value.`stopTime`)
+    )
+
+    override fun write(value: Coupon, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`availableBalance`, buf)
+            FfiConverterString.write(value.`availableBeginTime`, buf)
+            FfiConverterString.write(value.`availableEndTime`, buf)
+            FfiConverterOptionalTypeBusinessType.write(value.`businessType`, buf)
+            FfiConverterOptionalTypeConsumeInformation.write(value.`consumeInformation`, buf)
+            FfiConverterOptionalString.write(value.`couponId`, buf)
+            FfiConverterString.write(value.`couponName`, buf)
+            FfiConverterTypeCouponType.write(value.`couponType`, buf)
+            FfiConverterString.write(value.`createTime`, buf)
+            FfiConverterOptionalTypeCutToMessage.write(value.`cutToMessage`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterOptionalBoolean.write(value.`noCash`, buf)
+            FfiConverterOptionalTypeFixedNormalCoupon.write(value.`normalCouponInformation`, buf)
+            FfiConverterOptionalString.write(value.`outRequestNo`, buf)
+            FfiConverterOptionalBoolean.write(value.`singleitem`, buf)
+            FfiConverterOptionalString.write(value.`startTime`, buf)
+            FfiConverterTypeCouponStatus.write(value.`status`, buf)
+            FfiConverterString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+            FfiConverterOptionalString.write(value.`stopTime`, buf)
+    }
+}
+
+
+
+/**
+ * `coupon_available_time` (§1.5).
+ */
+data class CouponAvailableTime (
+    /**
+     * Listed by [IM]/[TNM] only (UNVERIFIED).
+     */
+    var `availableBeginTime`: kotlin.String? = null 
+    , 
+    /**
+     * Listed by [IM]/[TNM] only (UNVERIFIED).
+     */
+    var `availableEndTime`: kotlin.String? = null 
+    , 
+    /**
+     * Validity after receipt in minutes (1–1440).
+     */
+    var `availableTimeAfterReceive`: kotlin.Long? = null 
+    , 
+    /**
+     * Fixed weekly time window.
+     */
+    var `fixAvailableTime`: FixAvailableTime? = null 
+    , 
+    /**
+     * Valid from 00:00 of the day after receipt.
+     */
+    var `secondDayAvailable`: kotlin.Boolean? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponavailabletime_to_json(FfiConverterTypeCouponAvailableTime.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponAvailableTime: FfiConverterRustBuffer<CouponAvailableTime> {
+    override fun read(buf: ByteBuffer): CouponAvailableTime {
+        return CouponAvailableTime(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeFixAvailableTime.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CouponAvailableTime) = (
+            FfiConverterOptionalString.allocationSize(value.`availableBeginTime`) +
+            FfiConverterOptionalString.allocationSize(value.`availableEndTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`availableTimeAfterReceive`) +
+            FfiConverterOptionalTypeFixAvailableTime.allocationSize(value.`fixAvailableTime`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`secondDayAvailable`)
+    )
+
+    override fun write(value: CouponAvailableTime, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`availableBeginTime`, buf)
+            FfiConverterOptionalString.write(value.`availableEndTime`, buf)
+            FfiConverterOptionalLong.write(value.`availableTimeAfterReceive`, buf)
+            FfiConverterOptionalTypeFixAvailableTime.write(value.`fixAvailableTime`, buf)
+            FfiConverterOptionalBoolean.write(value.`secondDayAvailable`, buf)
+    }
+}
+
+
+
+/**
+ * A page of coupons (§1.13).
+ */
+data class CouponCollection (
+    /**
+     * This page (absent or `null` = empty).
+     */
+    var `data`: List<Coupon>
+    , 
+    /**
+     * Page size.
+     */
+    var `limit`: kotlin.Long
+    , 
+    /**
+     * Offset of this page.
+     */
+    var `offset`: kotlin.Long
+    , 
+    /**
+     * Total number of matching coupons.
+     */
+    var `totalCount`: kotlin.Long
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponcollection_to_json(FfiConverterTypeCouponCollection.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponCollection: FfiConverterRustBuffer<CouponCollection> {
+    override fun read(buf: ByteBuffer): CouponCollection {
+        return CouponCollection(
+            FfiConverterSequenceTypeCoupon.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CouponCollection) = (
+            FfiConverterSequenceTypeCoupon.allocationSize(value.`data`) +
+            FfiConverterLong.allocationSize(value.`limit`) +
+            FfiConverterLong.allocationSize(value.`offset`) +
+            FfiConverterLong.allocationSize(value.`totalCount`)
+    )
+
+    override fun write(value: CouponCollection, buf: ByteBuffer) {
+            FfiConverterSequenceTypeCoupon.write(value.`data`, buf)
+            FfiConverterLong.write(value.`limit`, buf)
+            FfiConverterLong.write(value.`offset`, buf)
+            FfiConverterLong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * The decrypted `COUPON.USE` resource (favor-endpoints.md §4).
+ *
+ * `status` is also read from `state` (the old official notification example's key); when both
+ * keys come, a non-empty `status` wins.
+ */
+data class CouponUseEvent (
+    /**
+     * Start of validity (RFC 3339).
+     */
+    var `availableBeginTime`: kotlin.String
+    , 
+    /**
+     * End of validity (RFC 3339).
+     */
+    var `availableEndTime`: kotlin.String
+    , 
+    /**
+     * `MULTIUSE` (消费金) when sent; absent otherwise.
+     */
+    var `businessType`: kotlin.String? = null 
+    , 
+    /**
+     * Use details.
+     */
+    var `consumeInformation`: ConsumeInformation? = null 
     , 
     /**
      * Coupon id.
@@ -6503,14 +8528,9 @@ data class CouponUse (
     var `couponName`: kotlin.String
     , 
     /**
-     * Coupon status, normally `USED`.
+     * `NORMAL` or `CUT_TO` (see `coupon_type`; unknown values kept).
      */
-    var `status`: kotlin.String
-    , 
-    /**
-     * Description.
-     */
-    var `description`: kotlin.String
+    var `couponType`: kotlin.String
     , 
     /**
      * Time the user received the coupon (RFC 3339).
@@ -6518,66 +8538,65 @@ data class CouponUse (
     var `createTime`: kotlin.String
     , 
     /**
-     * `NORMAL` or `CUT_TO`.
+     * Description.
      */
-    var `couponType`: kotlin.String
+    var `description`: kotlin.String
     , 
     /**
-     * Whether the coupon is 免充值 (no cash settlement).
+     * Cut-to terms (减至券).
      */
-    var `noCash`: kotlin.Boolean?
+    var `discountTo`: DiscountTo? = null 
     , 
     /**
-     * Start of validity (RFC 3339).
+     * Whether the coupon is 免充值 (no cash settlement); `None` when absent or `null`.
      */
-    var `availableBeginTime`: kotlin.String
+    var `noCash`: kotlin.Boolean? = null 
     , 
     /**
-     * End of validity (RFC 3339).
+     * Fixed-amount terms.
      */
-    var `availableEndTime`: kotlin.String
+    var `normalCouponInformation`: NormalCouponInformation? = null 
     , 
     /**
-     * Whether it is a 单品券.
+     * Whether it is a 单品券; `None` when absent or `null`.
      */
-    var `singleitem`: kotlin.Boolean?
+    var `singleitem`: kotlin.Boolean? = null 
     , 
     /**
-     * Fixed-amount terms: face value (fen).
+     * Single-item discount limit.
      */
-    var `couponAmount`: kotlin.Long?
+    var `singleitemDiscountOff`: SingleitemDiscountOff? = null 
     , 
     /**
-     * Fixed-amount terms: minimum order (fen).
+     * Coupon status, normally `USED` (see `coupon_status`; unknown values kept); read from
+     * `status`, or from `state` when `status` is absent, `null` or empty.
      */
-    var `transactionMinimum`: kotlin.Long?
+    var `status`: kotlin.String
     , 
     /**
-     * Single-item limit: highest unit price (fen).
+     * Merchant that created the stock.
      */
-    var `singlePriceMax`: kotlin.Long?
+    var `stockCreatorMchid`: kotlin.String
     , 
     /**
-     * Cut-to terms: price cut to (fen).
+     * Batch id.
      */
-    var `cutToPrice`: kotlin.Long?
-    , 
-    /**
-     * Cut-to terms: highest price (fen).
-     */
-    var `maxPrice`: kotlin.Long?
-    , 
-    /**
-     * Use details.
-     */
-    var `consumeInformation`: ConsumeInformation?
-    , 
-    /**
-     * `MULTIUSE` (消费金) when sent.
-     */
-    var `businessType`: kotlin.String?
+    var `stockId`: kotlin.String
     
 ){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponuseevent_to_json(FfiConverterTypeCouponUseEvent.lower(this),
+        _status)
+}
+    )
+    }
+    
+
     
 
     
@@ -6589,73 +8608,596 @@ data class CouponUse (
 /**
  * @suppress
  */
-public object FfiConverterTypeCouponUse: FfiConverterRustBuffer<CouponUse> {
-    override fun read(buf: ByteBuffer): CouponUse {
-        return CouponUse(
+public object FfiConverterTypeCouponUseEvent: FfiConverterRustBuffer<CouponUseEvent> {
+    override fun read(buf: ByteBuffer): CouponUseEvent {
+        return CouponUseEvent(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalBoolean.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalTypeConsumeInformation.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeConsumeInformation.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeDiscountTo.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeNormalCouponInformation.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeSingleitemDiscountOff.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
-    override fun allocationSize(value: CouponUse) = (
-            FfiConverterString.allocationSize(value.`stockCreatorMchid`) +
-            FfiConverterString.allocationSize(value.`stockId`) +
-            FfiConverterString.allocationSize(value.`couponId`) +
-            FfiConverterString.allocationSize(value.`couponName`) +
-            FfiConverterString.allocationSize(value.`status`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterString.allocationSize(value.`createTime`) +
-            FfiConverterString.allocationSize(value.`couponType`) +
-            FfiConverterOptionalBoolean.allocationSize(value.`noCash`) +
+    override fun allocationSize(value: CouponUseEvent) = (
             FfiConverterString.allocationSize(value.`availableBeginTime`) +
             FfiConverterString.allocationSize(value.`availableEndTime`) +
-            FfiConverterOptionalBoolean.allocationSize(value.`singleitem`) +
-            FfiConverterOptionalLong.allocationSize(value.`couponAmount`) +
-            FfiConverterOptionalLong.allocationSize(value.`transactionMinimum`) +
-            FfiConverterOptionalLong.allocationSize(value.`singlePriceMax`) +
-            FfiConverterOptionalLong.allocationSize(value.`cutToPrice`) +
-            FfiConverterOptionalLong.allocationSize(value.`maxPrice`) +
+            FfiConverterOptionalString.allocationSize(value.`businessType`) +
             FfiConverterOptionalTypeConsumeInformation.allocationSize(value.`consumeInformation`) +
-            FfiConverterOptionalString.allocationSize(value.`businessType`)
+            FfiConverterString.allocationSize(value.`couponId`) +
+            FfiConverterString.allocationSize(value.`couponName`) +
+            FfiConverterString.allocationSize(value.`couponType`) +
+            FfiConverterString.allocationSize(value.`createTime`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterOptionalTypeDiscountTo.allocationSize(value.`discountTo`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`noCash`) +
+            FfiConverterOptionalTypeNormalCouponInformation.allocationSize(value.`normalCouponInformation`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`singleitem`) +
+            FfiConverterOptionalTypeSingleitemDiscountOff.allocationSize(value.`singleitemDiscountOff`) +
+            FfiConverterString.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterString.allocationSize(value.`stockId`)
     )
 
-    override fun write(value: CouponUse, buf: ByteBuffer) {
-            FfiConverterString.write(value.`stockCreatorMchid`, buf)
-            FfiConverterString.write(value.`stockId`, buf)
-            FfiConverterString.write(value.`couponId`, buf)
-            FfiConverterString.write(value.`couponName`, buf)
-            FfiConverterString.write(value.`status`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterString.write(value.`createTime`, buf)
-            FfiConverterString.write(value.`couponType`, buf)
-            FfiConverterOptionalBoolean.write(value.`noCash`, buf)
+    override fun write(value: CouponUseEvent, buf: ByteBuffer) {
             FfiConverterString.write(value.`availableBeginTime`, buf)
             FfiConverterString.write(value.`availableEndTime`, buf)
+            FfiConverterOptionalString.write(value.`businessType`, buf)
+            FfiConverterOptionalTypeConsumeInformation.write(value.`consumeInformation`, buf)
+            FfiConverterString.write(value.`couponId`, buf)
+            FfiConverterString.write(value.`couponName`, buf)
+            FfiConverterString.write(value.`couponType`, buf)
+            FfiConverterString.write(value.`createTime`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterOptionalTypeDiscountTo.write(value.`discountTo`, buf)
+            FfiConverterOptionalBoolean.write(value.`noCash`, buf)
+            FfiConverterOptionalTypeNormalCouponInformation.write(value.`normalCouponInformation`, buf)
             FfiConverterOptionalBoolean.write(value.`singleitem`, buf)
-            FfiConverterOptionalLong.write(value.`couponAmount`, buf)
+            FfiConverterOptionalTypeSingleitemDiscountOff.write(value.`singleitemDiscountOff`, buf)
+            FfiConverterString.write(value.`status`, buf)
+            FfiConverterString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * `coupon_use_rule` (§1.4): where and how the coupon can be used.
+ */
+data class CouponUseRule (
+    /**
+     * Eligible SKU codes.
+     */
+    var `availableItems`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Merchants where the coupon can be used: a JSON array of mchid strings (the product
+     * guide's sample `["0":"…"]` is not valid JSON).
+     */
+    var `availableMerchants`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Combinable with the creator's other coupons.
+     */
+    var `combineUse`: kotlin.Boolean? = null 
+    , 
+    /**
+     * When the coupon is valid after receipt.
+     */
+    var `couponAvailableTime`: CouponAvailableTime? = null 
+    , 
+    /**
+     * Listed by [IM]/[TNM] only; never send it (only `NORMAL` stocks are supported).
+     */
+    var `discountCoupon`: DiscountCoupon? = null 
+    , 
+    /**
+     * Listed by [IM]/[TNM] only; never send it.
+     */
+    var `exchangeCoupon`: ExchangeCoupon? = null 
+    , 
+    /**
+     * Face value and threshold (required: only `NORMAL` stocks exist).
+     */
+    var `fixedNormalCoupon`: FixedNormalCoupon? = null 
+    , 
+    /**
+     * Order goods tags.
+     */
+    var `goodsTag`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Bank card limitation.
+     */
+    var `limitCard`: CardLimitation? = null 
+    , 
+    /**
+     * Payment method (exactly one item).
+     */
+    var `limitPay`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Payment scenes; absent = unrestricted.
+     */
+    var `tradeType`: List<TradeType>? = null 
+    , 
+    /**
+     * Excluded SKU codes ("暂未开放").
+     */
+    var `unavailableItems`: List<kotlin.String>? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponuserule_to_json(FfiConverterTypeCouponUseRule.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponUseRule: FfiConverterRustBuffer<CouponUseRule> {
+    override fun read(buf: ByteBuffer): CouponUseRule {
+        return CouponUseRule(
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeCouponAvailableTime.read(buf),
+            FfiConverterOptionalTypeDiscountCoupon.read(buf),
+            FfiConverterOptionalTypeExchangeCoupon.read(buf),
+            FfiConverterOptionalTypeFixedNormalCoupon.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalTypeCardLimitation.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceTypeTradeType.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CouponUseRule) = (
+            FfiConverterOptionalSequenceString.allocationSize(value.`availableItems`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`availableMerchants`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`combineUse`) +
+            FfiConverterOptionalTypeCouponAvailableTime.allocationSize(value.`couponAvailableTime`) +
+            FfiConverterOptionalTypeDiscountCoupon.allocationSize(value.`discountCoupon`) +
+            FfiConverterOptionalTypeExchangeCoupon.allocationSize(value.`exchangeCoupon`) +
+            FfiConverterOptionalTypeFixedNormalCoupon.allocationSize(value.`fixedNormalCoupon`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`goodsTag`) +
+            FfiConverterOptionalTypeCardLimitation.allocationSize(value.`limitCard`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`limitPay`) +
+            FfiConverterOptionalSequenceTypeTradeType.allocationSize(value.`tradeType`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`unavailableItems`)
+    )
+
+    override fun write(value: CouponUseRule, buf: ByteBuffer) {
+            FfiConverterOptionalSequenceString.write(value.`availableItems`, buf)
+            FfiConverterOptionalSequenceString.write(value.`availableMerchants`, buf)
+            FfiConverterOptionalBoolean.write(value.`combineUse`, buf)
+            FfiConverterOptionalTypeCouponAvailableTime.write(value.`couponAvailableTime`, buf)
+            FfiConverterOptionalTypeDiscountCoupon.write(value.`discountCoupon`, buf)
+            FfiConverterOptionalTypeExchangeCoupon.write(value.`exchangeCoupon`, buf)
+            FfiConverterOptionalTypeFixedNormalCoupon.write(value.`fixedNormalCoupon`, buf)
+            FfiConverterOptionalSequenceString.write(value.`goodsTag`, buf)
+            FfiConverterOptionalTypeCardLimitation.write(value.`limitCard`, buf)
+            FfiConverterOptionalSequenceString.write(value.`limitPay`, buf)
+            FfiConverterOptionalSequenceTypeTradeType.write(value.`tradeType`, buf)
+            FfiConverterOptionalSequenceString.write(value.`unavailableItems`, buf)
+    }
+}
+
+
+
+/**
+ * Create stock request (§3.1), the JSON body.
+ */
+data class CreateStockRequest (
+    /**
+     * Start (RFC 3339, not before now, ≤ 365 days ahead).
+     */
+    var `availableBeginTime`: kotlin.String? = null 
+    , 
+    /**
+     * End (RFC 3339, ≤ 90 days after the start).
+     */
+    var `availableEndTime`: kotlin.String? = null 
+    , 
+    /**
+     * The calling (creator) mchid.
+     */
+    var `belongMerchant`: kotlin.String? = null 
+    , 
+    /**
+     * Note visible to the creator only.
+     */
+    var `comment`: kotlin.String? = null 
+    , 
+    /**
+     * Use rules.
+     */
+    var `couponUseRule`: CouponUseRule? = null 
+    , 
+    /**
+     * JSON text ("暂未开放").
+     */
+    var `extInfo`: kotlin.String? = null 
+    , 
+    /**
+     * `true` = 免充值, `false` = 预充值 (required).
+     */
+    var `noCash`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Idempotency key (see `crate::favor::Favor::out_request_no`).
+     */
+    var `outRequestNo`: kotlin.String? = null 
+    , 
+    /**
+     * Display settings.
+     */
+    var `patternInfo`: PatternInfo? = null 
+    , 
+    /**
+     * Name (≤ 9 Chinese chars or ≤ 20 letters; none of `_ , ; |`).
+     */
+    var `stockName`: kotlin.String? = null 
+    , 
+    /**
+     * Always `NORMAL`.
+     */
+    var `stockType`: StockTypeReq? = null 
+    , 
+    /**
+     * Issuing rules.
+     */
+    var `stockUseRule`: StockRule? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_createstockrequest_to_json(FfiConverterTypeCreateStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateStockRequest: FfiConverterRustBuffer<CreateStockRequest> {
+    override fun read(buf: ByteBuffer): CreateStockRequest {
+        return CreateStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeCouponUseRule.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePatternInfo.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeStockTypeReq.read(buf),
+            FfiConverterOptionalTypeStockRule.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`availableBeginTime`) +
+            FfiConverterOptionalString.allocationSize(value.`availableEndTime`) +
+            FfiConverterOptionalString.allocationSize(value.`belongMerchant`) +
+            FfiConverterOptionalString.allocationSize(value.`comment`) +
+            FfiConverterOptionalTypeCouponUseRule.allocationSize(value.`couponUseRule`) +
+            FfiConverterOptionalString.allocationSize(value.`extInfo`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`noCash`) +
+            FfiConverterOptionalString.allocationSize(value.`outRequestNo`) +
+            FfiConverterOptionalTypePatternInfo.allocationSize(value.`patternInfo`) +
+            FfiConverterOptionalString.allocationSize(value.`stockName`) +
+            FfiConverterOptionalTypeStockTypeReq.allocationSize(value.`stockType`) +
+            FfiConverterOptionalTypeStockRule.allocationSize(value.`stockUseRule`)
+    )
+
+    override fun write(value: CreateStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`availableBeginTime`, buf)
+            FfiConverterOptionalString.write(value.`availableEndTime`, buf)
+            FfiConverterOptionalString.write(value.`belongMerchant`, buf)
+            FfiConverterOptionalString.write(value.`comment`, buf)
+            FfiConverterOptionalTypeCouponUseRule.write(value.`couponUseRule`, buf)
+            FfiConverterOptionalString.write(value.`extInfo`, buf)
+            FfiConverterOptionalBoolean.write(value.`noCash`, buf)
+            FfiConverterOptionalString.write(value.`outRequestNo`, buf)
+            FfiConverterOptionalTypePatternInfo.write(value.`patternInfo`, buf)
+            FfiConverterOptionalString.write(value.`stockName`, buf)
+            FfiConverterOptionalTypeStockTypeReq.write(value.`stockType`, buf)
+            FfiConverterOptionalTypeStockRule.write(value.`stockUseRule`, buf)
+    }
+}
+
+
+
+/**
+ * Create stock response.
+ */
+data class CreateStockResponse (
+    /**
+     * Creation time.
+     */
+    var `createTime`: kotlin.String
+    , 
+    /**
+     * The new stock id.
+     */
+    var `stockId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_createstockresponse_to_json(FfiConverterTypeCreateStockResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateStockResponse: FfiConverterRustBuffer<CreateStockResponse> {
+    override fun read(buf: ByteBuffer): CreateStockResponse {
+        return CreateStockResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateStockResponse) = (
+            FfiConverterString.allocationSize(value.`createTime`) +
+            FfiConverterString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: CreateStockResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`createTime`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * `cut_to_message` (§1.9).
+ */
+data class CutToMessage (
+    /**
+     * Unit price after the discount (fen).
+     */
+    var `cutToPrice`: kotlin.Long
+    , 
+    /**
+     * Largest unit price eligible (fen).
+     */
+    var `singlePriceMax`: kotlin.Long
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_cuttomessage_to_json(FfiConverterTypeCutToMessage.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCutToMessage: FfiConverterRustBuffer<CutToMessage> {
+    override fun read(buf: ByteBuffer): CutToMessage {
+        return CutToMessage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CutToMessage) = (
+            FfiConverterLong.allocationSize(value.`cutToPrice`) +
+            FfiConverterLong.allocationSize(value.`singlePriceMax`)
+    )
+
+    override fun write(value: CutToMessage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`cutToPrice`, buf)
+            FfiConverterLong.write(value.`singlePriceMax`, buf)
+    }
+}
+
+
+
+/**
+ * `discount_coupon` (listed by [IM]/[TNM] only).
+ */
+data class DiscountCoupon (
+    /**
+     * Largest discount (fen).
+     */
+    var `discountAmountMax`: kotlin.Long? = null 
+    , 
+    /**
+     * Discount percent.
+     */
+    var `discountPercent`: kotlin.Long? = null 
+    , 
+    /**
+     * Threshold (fen).
+     */
+    var `transactionMinimum`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_discountcoupon_to_json(FfiConverterTypeDiscountCoupon.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDiscountCoupon: FfiConverterRustBuffer<DiscountCoupon> {
+    override fun read(buf: ByteBuffer): DiscountCoupon {
+        return DiscountCoupon(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DiscountCoupon) = (
+            FfiConverterOptionalLong.allocationSize(value.`discountAmountMax`) +
+            FfiConverterOptionalLong.allocationSize(value.`discountPercent`) +
+            FfiConverterOptionalLong.allocationSize(value.`transactionMinimum`)
+    )
+
+    override fun write(value: DiscountCoupon, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`discountAmountMax`, buf)
+            FfiConverterOptionalLong.write(value.`discountPercent`, buf)
             FfiConverterOptionalLong.write(value.`transactionMinimum`, buf)
-            FfiConverterOptionalLong.write(value.`singlePriceMax`, buf)
+    }
+}
+
+
+
+/**
+ * Cut-to coupon terms (`discount_to`, 减至券 only).
+ */
+data class DiscountTo (
+    /**
+     * Price the item is cut to, fen.
+     */
+    var `cutToPrice`: kotlin.Long? = null 
+    , 
+    /**
+     * Highest original price eligible, fen.
+     */
+    var `maxPrice`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_discountto_to_json(FfiConverterTypeDiscountTo.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDiscountTo: FfiConverterRustBuffer<DiscountTo> {
+    override fun read(buf: ByteBuffer): DiscountTo {
+        return DiscountTo(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DiscountTo) = (
+            FfiConverterOptionalLong.allocationSize(value.`cutToPrice`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxPrice`)
+    )
+
+    override fun write(value: DiscountTo, buf: ByteBuffer) {
             FfiConverterOptionalLong.write(value.`cutToPrice`, buf)
             FfiConverterOptionalLong.write(value.`maxPrice`, buf)
-            FfiConverterOptionalTypeConsumeInformation.write(value.`consumeInformation`, buf)
-            FfiConverterOptionalString.write(value.`businessType`, buf)
     }
 }
 
@@ -6780,30 +9322,544 @@ public object FfiConverterTypeEncryptedResource: FfiConverterRustBuffer<Encrypte
 
 
 /**
- * One goods line of a coupon use.
+ * `exchange_coupon` (listed by [IM]/[TNM] only).
+ */
+data class ExchangeCoupon (
+    /**
+     * Exchange price (fen).
+     */
+    var `exchangePrice`: kotlin.Long? = null 
+    , 
+    /**
+     * Threshold (fen).
+     */
+    var `transactionMinimum`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_exchangecoupon_to_json(FfiConverterTypeExchangeCoupon.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExchangeCoupon: FfiConverterRustBuffer<ExchangeCoupon> {
+    override fun read(buf: ByteBuffer): ExchangeCoupon {
+        return ExchangeCoupon(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExchangeCoupon) = (
+            FfiConverterOptionalLong.allocationSize(value.`exchangePrice`) +
+            FfiConverterOptionalLong.allocationSize(value.`transactionMinimum`)
+    )
+
+    override fun write(value: ExchangeCoupon, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`exchangePrice`, buf)
+            FfiConverterOptionalLong.write(value.`transactionMinimum`, buf)
+    }
+}
+
+
+
+/**
+ * `fix_available_time` (§1.6).
+ */
+data class FixAvailableTime (
+    /**
+     * Week days 0–6 (0 = Sunday). Written as an array; a single integer is read as one item
+     * (sources disagree; the array form is the tolerant choice).
+     */
+    var `availableWeekDay`: List<kotlin.Long>? = null 
+    , 
+    /**
+     * Start, in seconds of the day.
+     */
+    var `beginTime`: kotlin.Long? = null 
+    , 
+    /**
+     * End, in seconds of the day (server default 86399).
+     */
+    var `endTime`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_fixavailabletime_to_json(FfiConverterTypeFixAvailableTime.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFixAvailableTime: FfiConverterRustBuffer<FixAvailableTime> {
+    override fun read(buf: ByteBuffer): FixAvailableTime {
+        return FixAvailableTime(
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FixAvailableTime) = (
+            FfiConverterOptionalSequenceLong.allocationSize(value.`availableWeekDay`) +
+            FfiConverterOptionalLong.allocationSize(value.`beginTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`endTime`)
+    )
+
+    override fun write(value: FixAvailableTime, buf: ByteBuffer) {
+            FfiConverterOptionalSequenceLong.write(value.`availableWeekDay`, buf)
+            FfiConverterOptionalLong.write(value.`beginTime`, buf)
+            FfiConverterOptionalLong.write(value.`endTime`, buf)
+    }
+}
+
+
+
+/**
+ * `fixed_normal_coupon` / `normal_coupon_information` (§1.7): face value and threshold in fen.
+ */
+data class FixedNormalCoupon (
+    /**
+     * Face value (面额).
+     */
+    var `couponAmount`: kotlin.Long
+    , 
+    /**
+     * Threshold (门槛).
+     */
+    var `transactionMinimum`: kotlin.Long
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_fixednormalcoupon_to_json(FfiConverterTypeFixedNormalCoupon.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFixedNormalCoupon: FfiConverterRustBuffer<FixedNormalCoupon> {
+    override fun read(buf: ByteBuffer): FixedNormalCoupon {
+        return FixedNormalCoupon(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FixedNormalCoupon) = (
+            FfiConverterLong.allocationSize(value.`couponAmount`) +
+            FfiConverterLong.allocationSize(value.`transactionMinimum`)
+    )
+
+    override fun write(value: FixedNormalCoupon, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`couponAmount`, buf)
+            FfiConverterLong.write(value.`transactionMinimum`, buf)
+    }
+}
+
+
+
+/**
+ * Use-flow / refund-flow response: where to download the file and its digest.
+ *
+ * The JSON response is signed and verified like any other (favor-endpoints §7); only the file
+ * download itself is unsigned.
+ */
+data class FlowFileResponse (
+    /**
+     * Digest algorithm (`SHA1`; read as SHA-1 when absent).
+     */
+    var `hashType`: HashType
+    , 
+    /**
+     * Hex digest of the file.
+     */
+    var `hashValue`: kotlin.String
+    , 
+    /**
+     * Download URL (valid 30 s); fetch it exactly as given.
+     */
+    var `url`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_flowfileresponse_to_json(FfiConverterTypeFlowFileResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFlowFileResponse: FfiConverterRustBuffer<FlowFileResponse> {
+    override fun read(buf: ByteBuffer): FlowFileResponse {
+        return FlowFileResponse(
+            FfiConverterTypeHashType.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FlowFileResponse) = (
+            FfiConverterTypeHashType.allocationSize(value.`hashType`) +
+            FfiConverterString.allocationSize(value.`hashValue`) +
+            FfiConverterString.allocationSize(value.`url`)
+    )
+
+    override fun write(value: FlowFileResponse, buf: ByteBuffer) {
+            FfiConverterTypeHashType.write(value.`hashType`, buf)
+            FfiConverterString.write(value.`hashValue`, buf)
+            FfiConverterString.write(value.`url`, buf)
+    }
+}
+
+
+
+/**
+ * Get callback request (§3.18).
+ */
+data class GetCallbackRequest (
+    /**
+     * Query: the merchant.
+     */
+    var `mchid`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackrequest_to_json(FfiConverterTypeGetCallbackRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetCallbackRequest: FfiConverterRustBuffer<GetCallbackRequest> {
+    override fun read(buf: ByteBuffer): GetCallbackRequest {
+        return GetCallbackRequest(
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetCallbackRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`mchid`)
+    )
+
+    override fun write(value: GetCallbackRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`mchid`, buf)
+    }
+}
+
+
+
+/**
+ * Get callback response.
+ */
+data class GetCallbackResponse (
+    /**
+     * The merchant.
+     */
+    var `mchid`: kotlin.String
+    , 
+    /**
+     * The URL set.
+     */
+    var `notifyUrl`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_getcallbackresponse_to_json(FfiConverterTypeGetCallbackResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetCallbackResponse: FfiConverterRustBuffer<GetCallbackResponse> {
+    override fun read(buf: ByteBuffer): GetCallbackResponse {
+        return GetCallbackResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetCallbackResponse) = (
+            FfiConverterString.allocationSize(value.`mchid`) +
+            FfiConverterString.allocationSize(value.`notifyUrl`)
+    )
+
+    override fun write(value: GetCallbackResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`mchid`, buf)
+            FfiConverterString.write(value.`notifyUrl`, buf)
+    }
+}
+
+
+
+/**
+ * Get coupon request (§3.9).
+ */
+data class GetCouponRequest (
+    /**
+     * Query: appid the openid belongs to.
+     */
+    var `appid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: coupon id.
+     */
+    var `couponId`: kotlin.String? = null 
+    , 
+    /**
+     * Path: openid (case-sensitive).
+     */
+    var `openid`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_getcouponrequest_to_json(FfiConverterTypeGetCouponRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetCouponRequest: FfiConverterRustBuffer<GetCouponRequest> {
+    override fun read(buf: ByteBuffer): GetCouponRequest {
+        return GetCouponRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetCouponRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`appid`) +
+            FfiConverterOptionalString.allocationSize(value.`couponId`) +
+            FfiConverterOptionalString.allocationSize(value.`openid`)
+    )
+
+    override fun write(value: GetCouponRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`appid`, buf)
+            FfiConverterOptionalString.write(value.`couponId`, buf)
+            FfiConverterOptionalString.write(value.`openid`, buf)
+    }
+}
+
+
+
+/**
+ * Get stock request (§3.8).
+ */
+data class GetStockRequest (
+    /**
+     * Query: creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_getstockrequest_to_json(FfiConverterTypeGetStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetStockRequest: FfiConverterRustBuffer<GetStockRequest> {
+    override fun read(buf: ByteBuffer): GetStockRequest {
+        return GetStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: GetStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * One goods line of the paid order (`goods_detail[]`). Every field may be absent or `null`
+ * (read as `""` / 0): a line the decoder cannot read would lose the whole event.
  */
 data class GoodsDetail (
     /**
-     * Goods id.
+     * Discount on this line, fen.
+     */
+    var `discountAmount`: kotlin.Long
+    , 
+    /**
+     * SKU code.
      */
     var `goodsId`: kotlin.String
+    , 
+    /**
+     * Unit price, fen.
+     */
+    var `price`: kotlin.Long
     , 
     /**
      * Quantity.
      */
     var `quantity`: kotlin.Long
-    , 
-    /**
-     * Unit price (fen).
-     */
-    var `price`: kotlin.Long
-    , 
-    /**
-     * Discount on this line (fen).
-     */
-    var `discountAmount`: kotlin.Long
     
 ){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_goodsdetail_to_json(FfiConverterTypeGoodsDetail.lower(this),
+        _status)
+}
+    )
+    }
+    
+
     
 
     
@@ -6818,25 +9874,25 @@ data class GoodsDetail (
 public object FfiConverterTypeGoodsDetail: FfiConverterRustBuffer<GoodsDetail> {
     override fun read(buf: ByteBuffer): GoodsDetail {
         return GoodsDetail(
-            FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
         )
     }
 
     override fun allocationSize(value: GoodsDetail) = (
+            FfiConverterLong.allocationSize(value.`discountAmount`) +
             FfiConverterString.allocationSize(value.`goodsId`) +
-            FfiConverterLong.allocationSize(value.`quantity`) +
             FfiConverterLong.allocationSize(value.`price`) +
-            FfiConverterLong.allocationSize(value.`discountAmount`)
+            FfiConverterLong.allocationSize(value.`quantity`)
     )
 
     override fun write(value: GoodsDetail, buf: ByteBuffer) {
-            FfiConverterString.write(value.`goodsId`, buf)
-            FfiConverterLong.write(value.`quantity`, buf)
-            FfiConverterLong.write(value.`price`, buf)
             FfiConverterLong.write(value.`discountAmount`, buf)
+            FfiConverterString.write(value.`goodsId`, buf)
+            FfiConverterLong.write(value.`price`, buf)
+            FfiConverterLong.write(value.`quantity`, buf)
     }
 }
 
@@ -6985,6 +10041,630 @@ public object FfiConverterTypeH5CouponUrl: FfiConverterRustBuffer<H5CouponUrl> {
 
 
 /**
+ * The decoded image-upload response.
+ */
+data class ImageUploadResponse (
+    /**
+     * URL to use in `pattern_info.merchant_logo` / `coupon_image`.
+     */
+    var `mediaUrl`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_imageuploadresponse_to_json(FfiConverterTypeImageUploadResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImageUploadResponse: FfiConverterRustBuffer<ImageUploadResponse> {
+    override fun read(buf: ByteBuffer): ImageUploadResponse {
+        return ImageUploadResponse(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImageUploadResponse) = (
+            FfiConverterString.allocationSize(value.`mediaUrl`)
+    )
+
+    override fun write(value: ImageUploadResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`mediaUrl`, buf)
+    }
+}
+
+
+
+/**
+ * Stock items request (§3.11).
+ */
+data class ListStockItemsRequest (
+    /**
+     * Query: page size (1–100).
+     */
+    var `limit`: kotlin.Long? = null 
+    , 
+    /**
+     * Query: offset (0–500).
+     */
+    var `offset`: kotlin.Long? = null 
+    , 
+    /**
+     * Query: creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockitemsrequest_to_json(FfiConverterTypeListStockItemsRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStockItemsRequest: FfiConverterRustBuffer<ListStockItemsRequest> {
+    override fun read(buf: ByteBuffer): ListStockItemsRequest {
+        return ListStockItemsRequest(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListStockItemsRequest) = (
+            FfiConverterOptionalLong.allocationSize(value.`limit`) +
+            FfiConverterOptionalLong.allocationSize(value.`offset`) +
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: ListStockItemsRequest, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`limit`, buf)
+            FfiConverterOptionalLong.write(value.`offset`, buf)
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Stock merchants request (§3.10).
+ */
+data class ListStockMerchantsRequest (
+    /**
+     * Query: page size (1–50).
+     */
+    var `limit`: kotlin.Long? = null 
+    , 
+    /**
+     * Query: offset (0–1000).
+     */
+    var `offset`: kotlin.Long? = null 
+    , 
+    /**
+     * Query: creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststockmerchantsrequest_to_json(FfiConverterTypeListStockMerchantsRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStockMerchantsRequest: FfiConverterRustBuffer<ListStockMerchantsRequest> {
+    override fun read(buf: ByteBuffer): ListStockMerchantsRequest {
+        return ListStockMerchantsRequest(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListStockMerchantsRequest) = (
+            FfiConverterOptionalLong.allocationSize(value.`limit`) +
+            FfiConverterOptionalLong.allocationSize(value.`offset`) +
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: ListStockMerchantsRequest, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`limit`, buf)
+            FfiConverterOptionalLong.write(value.`offset`, buf)
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * List stocks request (§3.7); every field goes to the query.
+ */
+data class ListStocksRequest (
+    /**
+     * Created at or before (RFC 3339).
+     */
+    var `createEndTime`: kotlin.String? = null 
+    , 
+    /**
+     * Created at or after (RFC 3339).
+     */
+    var `createStartTime`: kotlin.String? = null 
+    , 
+    /**
+     * Page size, 1–10.
+     */
+    var `limit`: kotlin.Long? = null 
+    , 
+    /**
+     * Page index starting at 0 (DOC-LIST-STOCKS: "页码").
+     */
+    var `offset`: kotlin.Long? = null 
+    , 
+    /**
+     * Status filter.
+     */
+    var `status`: StockStatus? = null 
+    , 
+    /**
+     * Creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_liststocksrequest_to_json(FfiConverterTypeListStocksRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListStocksRequest: FfiConverterRustBuffer<ListStocksRequest> {
+    override fun read(buf: ByteBuffer): ListStocksRequest {
+        return ListStocksRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeStockStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListStocksRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`createEndTime`) +
+            FfiConverterOptionalString.allocationSize(value.`createStartTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`limit`) +
+            FfiConverterOptionalLong.allocationSize(value.`offset`) +
+            FfiConverterOptionalTypeStockStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`)
+    )
+
+    override fun write(value: ListStocksRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`createEndTime`, buf)
+            FfiConverterOptionalString.write(value.`createStartTime`, buf)
+            FfiConverterOptionalLong.write(value.`limit`, buf)
+            FfiConverterOptionalLong.write(value.`offset`, buf)
+            FfiConverterOptionalTypeStockStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+    }
+}
+
+
+
+/**
+ * User coupons request (§3.12).
+ */
+data class ListUserCouponsRequest (
+    /**
+     * Appid the openid belongs to.
+     */
+    var `appid`: kotlin.String? = null 
+    , 
+    /**
+     * Usable coupons at this merchant (paging ignored).
+     */
+    var `availableMchid`: kotlin.String? = null 
+    , 
+    /**
+     * `MULTIUSE` to query 消费金.
+     */
+    var `businessType`: BusinessType? = null 
+    , 
+    /**
+     * Coupons of stocks this merchant created.
+     */
+    var `creatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Page size (default 20).
+     */
+    var `limit`: kotlin.Long? = null 
+    , 
+    /**
+     * Offset (default 0).
+     */
+    var `offset`: kotlin.Long? = null 
+    , 
+    /**
+     * Path: openid (case-sensitive).
+     */
+    var `openid`: kotlin.String? = null 
+    , 
+    /**
+     * Coupons this merchant sent ("暂未开放").
+     */
+    var `senderMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Status filter.
+     */
+    var `status`: CouponStatusQuery? = null 
+    , 
+    /**
+     * Stock filter (ignored with `available_mchid`).
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_listusercouponsrequest_to_json(FfiConverterTypeListUserCouponsRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListUserCouponsRequest: FfiConverterRustBuffer<ListUserCouponsRequest> {
+    override fun read(buf: ByteBuffer): ListUserCouponsRequest {
+        return ListUserCouponsRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeBusinessType.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeCouponStatusQuery.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListUserCouponsRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`appid`) +
+            FfiConverterOptionalString.allocationSize(value.`availableMchid`) +
+            FfiConverterOptionalTypeBusinessType.allocationSize(value.`businessType`) +
+            FfiConverterOptionalString.allocationSize(value.`creatorMchid`) +
+            FfiConverterOptionalLong.allocationSize(value.`limit`) +
+            FfiConverterOptionalLong.allocationSize(value.`offset`) +
+            FfiConverterOptionalString.allocationSize(value.`openid`) +
+            FfiConverterOptionalString.allocationSize(value.`senderMchid`) +
+            FfiConverterOptionalTypeCouponStatusQuery.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: ListUserCouponsRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`appid`, buf)
+            FfiConverterOptionalString.write(value.`availableMchid`, buf)
+            FfiConverterOptionalTypeBusinessType.write(value.`businessType`, buf)
+            FfiConverterOptionalString.write(value.`creatorMchid`, buf)
+            FfiConverterOptionalLong.write(value.`limit`, buf)
+            FfiConverterOptionalLong.write(value.`offset`, buf)
+            FfiConverterOptionalString.write(value.`openid`, buf)
+            FfiConverterOptionalString.write(value.`senderMchid`, buf)
+            FfiConverterOptionalTypeCouponStatusQuery.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Modify item codes request (§3.20).
+ */
+data class ModifyItemCodesRequest (
+    /**
+     * Codes to add.
+     */
+    var `addGoodsIdList`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Codes to remove.
+     */
+    var `deleteGoodsIdList`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesrequest_to_json(FfiConverterTypeModifyItemCodesRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeModifyItemCodesRequest: FfiConverterRustBuffer<ModifyItemCodesRequest> {
+    override fun read(buf: ByteBuffer): ModifyItemCodesRequest {
+        return ModifyItemCodesRequest(
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ModifyItemCodesRequest) = (
+            FfiConverterOptionalSequenceString.allocationSize(value.`addGoodsIdList`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`deleteGoodsIdList`) +
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: ModifyItemCodesRequest, buf: ByteBuffer) {
+            FfiConverterOptionalSequenceString.write(value.`addGoodsIdList`, buf)
+            FfiConverterOptionalSequenceString.write(value.`deleteGoodsIdList`, buf)
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Modify item codes response: [GO] names `effect_time`, [IM] `pause_time`; both are read.
+ */
+data class ModifyItemCodesResponse (
+    /**
+     * When the change takes effect ([GO]).
+     */
+    var `effectTime`: kotlin.String? = null 
+    , 
+    /**
+     * Same, as [IM] names it.
+     */
+    var `pauseTime`: kotlin.String? = null 
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_modifyitemcodesresponse_to_json(FfiConverterTypeModifyItemCodesResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeModifyItemCodesResponse: FfiConverterRustBuffer<ModifyItemCodesResponse> {
+    override fun read(buf: ByteBuffer): ModifyItemCodesResponse {
+        return ModifyItemCodesResponse(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ModifyItemCodesResponse) = (
+            FfiConverterOptionalString.allocationSize(value.`effectTime`) +
+            FfiConverterOptionalString.allocationSize(value.`pauseTime`) +
+            FfiConverterString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: ModifyItemCodesResponse, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`effectTime`, buf)
+            FfiConverterOptionalString.write(value.`pauseTime`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Fixed-amount coupon terms (`normal_coupon_information`).
+ */
+data class NormalCouponInformation (
+    /**
+     * Face value, fen.
+     */
+    var `couponAmount`: kotlin.Long? = null 
+    , 
+    /**
+     * Minimum order amount, fen.
+     */
+    var `transactionMinimum`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_normalcouponinformation_to_json(FfiConverterTypeNormalCouponInformation.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNormalCouponInformation: FfiConverterRustBuffer<NormalCouponInformation> {
+    override fun read(buf: ByteBuffer): NormalCouponInformation {
+        return NormalCouponInformation(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NormalCouponInformation) = (
+            FfiConverterOptionalLong.allocationSize(value.`couponAmount`) +
+            FfiConverterOptionalLong.allocationSize(value.`transactionMinimum`)
+    )
+
+    override fun write(value: NormalCouponInformation, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`couponAmount`, buf)
+            FfiConverterOptionalLong.write(value.`transactionMinimum`, buf)
+    }
+}
+
+
+
+/**
  * A verified, decrypted notification.
  */
 data class Notification (
@@ -7021,7 +10701,7 @@ data class Notification (
     /**
      * `COUPON.USE`, typed; `None` for other events.
      */
-    var `couponUse`: CouponUse?
+    var `couponUse`: CouponUseEvent?
     , 
     /**
      * The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when
@@ -7065,7 +10745,7 @@ public object FfiConverterTypeNotification: FfiConverterRustBuffer<Notification>
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalTypeCouponUse.read(buf),
+            FfiConverterOptionalTypeCouponUseEvent.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
@@ -7080,7 +10760,7 @@ public object FfiConverterTypeNotification: FfiConverterRustBuffer<Notification>
             FfiConverterString.allocationSize(value.`resourceType`) +
             FfiConverterString.allocationSize(value.`summary`) +
             FfiConverterString.allocationSize(value.`originalType`) +
-            FfiConverterOptionalTypeCouponUse.allocationSize(value.`couponUse`) +
+            FfiConverterOptionalTypeCouponUseEvent.allocationSize(value.`couponUse`) +
             FfiConverterOptionalString.allocationSize(value.`resourceJson`) +
             FfiConverterString.allocationSize(value.`plaintext`) +
             FfiConverterString.allocationSize(value.`keyId`) +
@@ -7094,7 +10774,7 @@ public object FfiConverterTypeNotification: FfiConverterRustBuffer<Notification>
             FfiConverterString.write(value.`resourceType`, buf)
             FfiConverterString.write(value.`summary`, buf)
             FfiConverterString.write(value.`originalType`, buf)
-            FfiConverterOptionalTypeCouponUse.write(value.`couponUse`, buf)
+            FfiConverterOptionalTypeCouponUseEvent.write(value.`couponUse`, buf)
             FfiConverterOptionalString.write(value.`resourceJson`, buf)
             FfiConverterString.write(value.`plaintext`, buf)
             FfiConverterString.write(value.`keyId`, buf)
@@ -7225,6 +10905,410 @@ public object FfiConverterTypeParam: FfiConverterRustBuffer<Param> {
     override fun write(value: Param, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * `pattern_info` (§1.3): how the coupon is displayed.
+ */
+data class PatternInfo (
+    /**
+     * Background colour.
+     */
+    var `backgroundColor`: BackgroundColor? = null 
+    , 
+    /**
+     * Coupon image URL from the image-upload API.
+     */
+    var `couponImage`: kotlin.String? = null 
+    , 
+    /**
+     * Usage rules shown on the coupon page (required when `pattern_info` is sent).
+     */
+    var `description`: kotlin.String? = null 
+    , 
+    /**
+     * Jump target (server default `DEFAULT_PAGE`).
+     */
+    var `jumpTarget`: JumpTarget? = null 
+    , 
+    /**
+     * Logo URL from the image-upload API.
+     */
+    var `merchantLogo`: kotlin.String? = null 
+    , 
+    /**
+     * Brand name.
+     */
+    var `merchantName`: kotlin.String? = null 
+    , 
+    /**
+     * Mini-program appid (with `MINI_PROGRAM`).
+     */
+    var `miniProgramAppid`: kotlin.String? = null 
+    , 
+    /**
+     * Mini-program path (with `MINI_PROGRAM`).
+     */
+    var `miniProgramPath`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_patterninfo_to_json(FfiConverterTypePatternInfo.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePatternInfo: FfiConverterRustBuffer<PatternInfo> {
+    override fun read(buf: ByteBuffer): PatternInfo {
+        return PatternInfo(
+            FfiConverterOptionalTypeBackgroundColor.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJumpTarget.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PatternInfo) = (
+            FfiConverterOptionalTypeBackgroundColor.allocationSize(value.`backgroundColor`) +
+            FfiConverterOptionalString.allocationSize(value.`couponImage`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalTypeJumpTarget.allocationSize(value.`jumpTarget`) +
+            FfiConverterOptionalString.allocationSize(value.`merchantLogo`) +
+            FfiConverterOptionalString.allocationSize(value.`merchantName`) +
+            FfiConverterOptionalString.allocationSize(value.`miniProgramAppid`) +
+            FfiConverterOptionalString.allocationSize(value.`miniProgramPath`)
+    )
+
+    override fun write(value: PatternInfo, buf: ByteBuffer) {
+            FfiConverterOptionalTypeBackgroundColor.write(value.`backgroundColor`, buf)
+            FfiConverterOptionalString.write(value.`couponImage`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalTypeJumpTarget.write(value.`jumpTarget`, buf)
+            FfiConverterOptionalString.write(value.`merchantLogo`, buf)
+            FfiConverterOptionalString.write(value.`merchantName`, buf)
+            FfiConverterOptionalString.write(value.`miniProgramAppid`, buf)
+            FfiConverterOptionalString.write(value.`miniProgramPath`, buf)
+    }
+}
+
+
+
+/**
+ * Pause stock request (§3.4).
+ */
+data class PauseStockRequest (
+    /**
+     * Body: the creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: the stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_pausestockrequest_to_json(FfiConverterTypePauseStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePauseStockRequest: FfiConverterRustBuffer<PauseStockRequest> {
+    override fun read(buf: ByteBuffer): PauseStockRequest {
+        return PauseStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PauseStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: PauseStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Pause stock response.
+ *
+ * The documented key is `pause_time`; the [SKIT] sample names it `start_time`. Both keys are
+ * read: `pause_time` wins when it holds a value, `start_time` fills in when `pause_time` is
+ * absent, `null` or empty (a body carrying both keys is not refused as a duplicate).
+ */
+data class PauseStockResponse (
+    /**
+     * When the pause took effect.
+     */
+    var `pauseTime`: kotlin.String
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_pausestockresponse_to_json(FfiConverterTypePauseStockResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePauseStockResponse: FfiConverterRustBuffer<PauseStockResponse> {
+    override fun read(buf: ByteBuffer): PauseStockResponse {
+        return PauseStockResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PauseStockResponse) = (
+            FfiConverterString.allocationSize(value.`pauseTime`) +
+            FfiConverterString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: PauseStockResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`pauseTime`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Refund-flow request (§3.14).
+ */
+data class RefundFlowRequest (
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_refundflowrequest_to_json(FfiConverterTypeRefundFlowRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRefundFlowRequest: FfiConverterRustBuffer<RefundFlowRequest> {
+    override fun read(buf: ByteBuffer): RefundFlowRequest {
+        return RefundFlowRequest(
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RefundFlowRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: RefundFlowRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Restart stock request (§3.5).
+ */
+data class RestartStockRequest (
+    /**
+     * Body: the creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: the stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_restartstockrequest_to_json(FfiConverterTypeRestartStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRestartStockRequest: FfiConverterRustBuffer<RestartStockRequest> {
+    override fun read(buf: ByteBuffer): RestartStockRequest {
+        return RestartStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RestartStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: RestartStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Restart stock response.
+ */
+data class RestartStockResponse (
+    /**
+     * When it took effect.
+     */
+    var `restartTime`: kotlin.String
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_restartstockresponse_to_json(FfiConverterTypeRestartStockResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRestartStockResponse: FfiConverterRustBuffer<RestartStockResponse> {
+    override fun read(buf: ByteBuffer): RestartStockResponse {
+        return RestartStockResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RestartStockResponse) = (
+            FfiConverterString.allocationSize(value.`restartTime`) +
+            FfiConverterString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: RestartStockResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`restartTime`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
     }
 }
 
@@ -7436,6 +11520,286 @@ public object FfiConverterTypeSendCouponPayload: FfiConverterRustBuffer<SendCoup
 
 
 /**
+ * Send coupon request (§3.3).
+ */
+data class SendCouponRequest (
+    /**
+     * Appid bound to the calling mchid.
+     */
+    var `appid`: kotlin.String? = null 
+    , 
+    /**
+     * Specified threshold ("暂未开放").
+     */
+    var `couponMinimum`: kotlin.Long? = null 
+    , 
+    /**
+     * Specified face value ("暂未开放"; do not send normally).
+     */
+    var `couponValue`: kotlin.Long? = null 
+    , 
+    /**
+     * Path: the user's openid under `appid` (case-sensitive).
+     */
+    var `openid`: kotlin.String? = null 
+    , 
+    /**
+     * Sender's idempotency key.
+     */
+    var `outRequestNo`: kotlin.String? = null 
+    , 
+    /**
+     * Creator of the stock.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponrequest_to_json(FfiConverterTypeSendCouponRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendCouponRequest: FfiConverterRustBuffer<SendCouponRequest> {
+    override fun read(buf: ByteBuffer): SendCouponRequest {
+        return SendCouponRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SendCouponRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`appid`) +
+            FfiConverterOptionalLong.allocationSize(value.`couponMinimum`) +
+            FfiConverterOptionalLong.allocationSize(value.`couponValue`) +
+            FfiConverterOptionalString.allocationSize(value.`openid`) +
+            FfiConverterOptionalString.allocationSize(value.`outRequestNo`) +
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: SendCouponRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`appid`, buf)
+            FfiConverterOptionalLong.write(value.`couponMinimum`, buf)
+            FfiConverterOptionalLong.write(value.`couponValue`, buf)
+            FfiConverterOptionalString.write(value.`openid`, buf)
+            FfiConverterOptionalString.write(value.`outRequestNo`, buf)
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Send coupon response.
+ */
+data class SendCouponResponse (
+    /**
+     * The issued coupon id.
+     */
+    var `couponId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_sendcouponresponse_to_json(FfiConverterTypeSendCouponResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendCouponResponse: FfiConverterRustBuffer<SendCouponResponse> {
+    override fun read(buf: ByteBuffer): SendCouponResponse {
+        return SendCouponResponse(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SendCouponResponse) = (
+            FfiConverterString.allocationSize(value.`couponId`)
+    )
+
+    override fun write(value: SendCouponResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`couponId`, buf)
+    }
+}
+
+
+
+/**
+ * Set callback request (§3.17).
+ */
+data class SetCallbackRequest (
+    /**
+     * The calling (creator) mchid.
+     */
+    var `mchid`: kotlin.String? = null 
+    , 
+    /**
+     * https URL receiving marketing events.
+     */
+    var `notifyUrl`: kotlin.String? = null 
+    , 
+    /**
+     * `true` = push on, `false` = off; absent = on.
+     */
+    var `switch`: kotlin.Boolean? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackrequest_to_json(FfiConverterTypeSetCallbackRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetCallbackRequest: FfiConverterRustBuffer<SetCallbackRequest> {
+    override fun read(buf: ByteBuffer): SetCallbackRequest {
+        return SetCallbackRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SetCallbackRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`mchid`) +
+            FfiConverterOptionalString.allocationSize(value.`notifyUrl`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`switch`)
+    )
+
+    override fun write(value: SetCallbackRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`mchid`, buf)
+            FfiConverterOptionalString.write(value.`notifyUrl`, buf)
+            FfiConverterOptionalBoolean.write(value.`switch`, buf)
+    }
+}
+
+
+
+/**
+ * Set callback response.
+ */
+data class SetCallbackResponse (
+    /**
+     * The URL now set.
+     */
+    var `notifyUrl`: kotlin.String
+    , 
+    /**
+     * When the setting took effect.
+     */
+    var `updateTime`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_setcallbackresponse_to_json(FfiConverterTypeSetCallbackResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetCallbackResponse: FfiConverterRustBuffer<SetCallbackResponse> {
+    override fun read(buf: ByteBuffer): SetCallbackResponse {
+        return SetCallbackResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SetCallbackResponse) = (
+            FfiConverterString.allocationSize(value.`notifyUrl`) +
+            FfiConverterString.allocationSize(value.`updateTime`)
+    )
+
+    override fun write(value: SetCallbackResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`notifyUrl`, buf)
+            FfiConverterString.write(value.`updateTime`, buf)
+    }
+}
+
+
+
+/**
  * What was signed, the signature and the `Authorization` header.
  */
 data class SignedMessage (
@@ -7564,6 +11928,938 @@ public object FfiConverterTypeSignedRequest: FfiConverterRustBuffer<SignedReques
             FfiConverterByteArray.write(value.`body`, buf)
             FfiConverterOptionalString.write(value.`operation`, buf)
             FfiConverterSequenceTypeViolation.write(value.`warnings`, buf)
+    }
+}
+
+
+
+/**
+ * Single-item discount limit (`singleitem_discount_off`).
+ */
+data class SingleitemDiscountOff (
+    /**
+     * Maximum discounted price per item, fen.
+     */
+    var `singlePriceMax`: kotlin.Long? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_singleitemdiscountoff_to_json(FfiConverterTypeSingleitemDiscountOff.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSingleitemDiscountOff: FfiConverterRustBuffer<SingleitemDiscountOff> {
+    override fun read(buf: ByteBuffer): SingleitemDiscountOff {
+        return SingleitemDiscountOff(
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SingleitemDiscountOff) = (
+            FfiConverterOptionalLong.allocationSize(value.`singlePriceMax`)
+    )
+
+    override fun write(value: SingleitemDiscountOff, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`singlePriceMax`, buf)
+    }
+}
+
+
+
+/**
+ * Start (activate) stock request (§3.2).
+ */
+data class StartStockRequest (
+    /**
+     * Body: the creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: the stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_startstockrequest_to_json(FfiConverterTypeStartStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStartStockRequest: FfiConverterRustBuffer<StartStockRequest> {
+    override fun read(buf: ByteBuffer): StartStockRequest {
+        return StartStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StartStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: StartStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Start stock response.
+ */
+data class StartStockResponse (
+    /**
+     * When it took effect.
+     */
+    var `startTime`: kotlin.String
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_startstockresponse_to_json(FfiConverterTypeStartStockResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStartStockResponse: FfiConverterRustBuffer<StartStockResponse> {
+    override fun read(buf: ByteBuffer): StartStockResponse {
+        return StartStockResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StartStockResponse) = (
+            FfiConverterString.allocationSize(value.`startTime`) +
+            FfiConverterString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: StartStockResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`startTime`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * A stock (§1.10): get-stock response and list-stocks element.
+ */
+data class Stock (
+    /**
+     * Start of availability.
+     */
+    var `availableBeginTime`: kotlin.String
+    , 
+    /**
+     * End of availability.
+     */
+    var `availableEndTime`: kotlin.String
+    , 
+    /**
+     * 消费金 industries.
+     */
+    var `availableIndustryList`: List<kotlin.String>? = null 
+    , 
+    /**
+     * 消费金 regions.
+     */
+    var `availableRegionList`: List<AvailableRegion>? = null 
+    , 
+    /**
+     * `MULTIUSE` for 消费金.
+     */
+    var `businessType`: BusinessType? = null 
+    , 
+    /**
+     * WeChat card-package id.
+     */
+    var `cardId`: kotlin.String? = null 
+    , 
+    /**
+     * Creation time (RFC 3339).
+     */
+    var `createTime`: kotlin.String
+    , 
+    /**
+     * Cut-to settings.
+     */
+    var `cutToMessage`: CutToMessage? = null 
+    , 
+    /**
+     * Description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Coupons issued so far.
+     */
+    var `distributedCoupons`: kotlin.Long
+    , 
+    /**
+     * 免充值 (`true`) or 预充值 (`false`); `null` reads as absent.
+     */
+    var `noCash`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Single-item discount; `null` reads as absent.
+     */
+    var `singleitem`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Activation time.
+     */
+    var `startTime`: kotlin.String? = null 
+    , 
+    /**
+     * Status.
+     */
+    var `status`: StockStatus
+    , 
+    /**
+     * Creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    , 
+    /**
+     * Name.
+     */
+    var `stockName`: kotlin.String
+    , 
+    /**
+     * Stock type.
+     */
+    var `stockType`: StockTypeResp
+    , 
+    /**
+     * Rules.
+     */
+    var `stockUseRule`: StockUseRule? = null 
+    , 
+    /**
+     * Permanent stop time.
+     */
+    var `stopTime`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stock_to_json(FfiConverterTypeStock.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStock: FfiConverterRustBuffer<Stock> {
+    override fun read(buf: ByteBuffer): Stock {
+        return Stock(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceTypeAvailableRegion.read(buf),
+            FfiConverterOptionalTypeBusinessType.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeCutToMessage.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeStockStatus.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeStockTypeResp.read(buf),
+            FfiConverterOptionalTypeStockUseRule.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Stock) = (
+            FfiConverterString.allocationSize(value.`availableBeginTime`) +
+            FfiConverterString.allocationSize(value.`availableEndTime`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`availableIndustryList`) +
+            FfiConverterOptionalSequenceTypeAvailableRegion.allocationSize(value.`availableRegionList`) +
+            FfiConverterOptionalTypeBusinessType.allocationSize(value.`businessType`) +
+            FfiConverterOptionalString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`createTime`) +
+            FfiConverterOptionalTypeCutToMessage.allocationSize(value.`cutToMessage`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterLong.allocationSize(value.`distributedCoupons`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`noCash`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`singleitem`) +
+            FfiConverterOptionalString.allocationSize(value.`startTime`) +
+            FfiConverterTypeStockStatus.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterString.allocationSize(value.`stockId`) +
+            FfiConverterString.allocationSize(value.`stockName`) +
+            FfiConverterTypeStockTypeResp.allocationSize(value.`stockType`) +
+            FfiConverterOptionalTypeStockUseRule.allocationSize(value.`stockUseRule`) +
+            FfiConverterOptionalString.allocationSize(value.`stopTime`)
+    )
+
+    override fun write(value: Stock, buf: ByteBuffer) {
+            FfiConverterString.write(value.`availableBeginTime`, buf)
+            FfiConverterString.write(value.`availableEndTime`, buf)
+            FfiConverterOptionalSequenceString.write(value.`availableIndustryList`, buf)
+            FfiConverterOptionalSequenceTypeAvailableRegion.write(value.`availableRegionList`, buf)
+            FfiConverterOptionalTypeBusinessType.write(value.`businessType`, buf)
+            FfiConverterOptionalString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`createTime`, buf)
+            FfiConverterOptionalTypeCutToMessage.write(value.`cutToMessage`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterLong.write(value.`distributedCoupons`, buf)
+            FfiConverterOptionalBoolean.write(value.`noCash`, buf)
+            FfiConverterOptionalBoolean.write(value.`singleitem`, buf)
+            FfiConverterOptionalString.write(value.`startTime`, buf)
+            FfiConverterTypeStockStatus.write(value.`status`, buf)
+            FfiConverterString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+            FfiConverterString.write(value.`stockName`, buf)
+            FfiConverterTypeStockTypeResp.write(value.`stockType`, buf)
+            FfiConverterOptionalTypeStockUseRule.write(value.`stockUseRule`, buf)
+            FfiConverterOptionalString.write(value.`stopTime`, buf)
+    }
+}
+
+
+
+/**
+ * A page of stocks (§1.13).
+ */
+data class StockCollection (
+    /**
+     * This page (absent or `null` = empty).
+     */
+    var `data`: List<Stock>
+    , 
+    /**
+     * Page size.
+     */
+    var `limit`: kotlin.Long
+    , 
+    /**
+     * Offset of this page.
+     */
+    var `offset`: kotlin.Long
+    , 
+    /**
+     * Total number of matching stocks.
+     */
+    var `totalCount`: kotlin.Long
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stockcollection_to_json(FfiConverterTypeStockCollection.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockCollection: FfiConverterRustBuffer<StockCollection> {
+    override fun read(buf: ByteBuffer): StockCollection {
+        return StockCollection(
+            FfiConverterSequenceTypeStock.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StockCollection) = (
+            FfiConverterSequenceTypeStock.allocationSize(value.`data`) +
+            FfiConverterLong.allocationSize(value.`limit`) +
+            FfiConverterLong.allocationSize(value.`offset`) +
+            FfiConverterLong.allocationSize(value.`totalCount`)
+    )
+
+    override fun write(value: StockCollection, buf: ByteBuffer) {
+            FfiConverterSequenceTypeStock.write(value.`data`, buf)
+            FfiConverterLong.write(value.`limit`, buf)
+            FfiConverterLong.write(value.`offset`, buf)
+            FfiConverterLong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * `stock_use_rule` of create stock (§1.1; Go/Java `StockRule`).
+ */
+data class StockRule (
+    /**
+     * Total budget in fen (required; `coupon_amount × max_coupons`).
+     */
+    var `maxAmount`: kotlin.Long? = null 
+    , 
+    /**
+     * Daily budget cap in fen.
+     */
+    var `maxAmountByDay`: kotlin.Long? = null 
+    , 
+    /**
+     * Total coupons the stock may issue (required).
+     */
+    var `maxCoupons`: kotlin.Long? = null 
+    , 
+    /**
+     * Coupons one user may receive (required).
+     */
+    var `maxCouponsPerUser`: kotlin.Long? = null 
+    , 
+    /**
+     * Count accounts bound to the same ID card as one user (required).
+     */
+    var `naturalPersonLimit`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Refuse risky users (required).
+     */
+    var `preventApiAbuse`: kotlin.Boolean? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stockrule_to_json(FfiConverterTypeStockRule.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockRule: FfiConverterRustBuffer<StockRule> {
+    override fun read(buf: ByteBuffer): StockRule {
+        return StockRule(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StockRule) = (
+            FfiConverterOptionalLong.allocationSize(value.`maxAmount`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxAmountByDay`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxCoupons`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxCouponsPerUser`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`naturalPersonLimit`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`preventApiAbuse`)
+    )
+
+    override fun write(value: StockRule, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`maxAmount`, buf)
+            FfiConverterOptionalLong.write(value.`maxAmountByDay`, buf)
+            FfiConverterOptionalLong.write(value.`maxCoupons`, buf)
+            FfiConverterOptionalLong.write(value.`maxCouponsPerUser`, buf)
+            FfiConverterOptionalBoolean.write(value.`naturalPersonLimit`, buf)
+            FfiConverterOptionalBoolean.write(value.`preventApiAbuse`, buf)
+    }
+}
+
+
+
+/**
+ * A page of strings with the stock id: available merchants (mchids) or items (goods codes).
+ */
+data class StockStringCollection (
+    /**
+     * This page (absent or `null` = empty).
+     */
+    var `data`: List<kotlin.String>
+    , 
+    /**
+     * Page size.
+     */
+    var `limit`: kotlin.Long
+    , 
+    /**
+     * Offset of this page.
+     */
+    var `offset`: kotlin.Long
+    , 
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    , 
+    /**
+     * Total count.
+     */
+    var `totalCount`: kotlin.Long
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stockstringcollection_to_json(FfiConverterTypeStockStringCollection.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockStringCollection: FfiConverterRustBuffer<StockStringCollection> {
+    override fun read(buf: ByteBuffer): StockStringCollection {
+        return StockStringCollection(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StockStringCollection) = (
+            FfiConverterSequenceString.allocationSize(value.`data`) +
+            FfiConverterLong.allocationSize(value.`limit`) +
+            FfiConverterLong.allocationSize(value.`offset`) +
+            FfiConverterString.allocationSize(value.`stockId`) +
+            FfiConverterLong.allocationSize(value.`totalCount`)
+    )
+
+    override fun write(value: StockStringCollection, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`data`, buf)
+            FfiConverterLong.write(value.`limit`, buf)
+            FfiConverterLong.write(value.`offset`, buf)
+            FfiConverterString.write(value.`stockId`, buf)
+            FfiConverterLong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * `stock_use_rule` in a `Stock`(super::Stock) (§1.2): the union of the [GO] and [IM] field sets, all optional.
+ */
+data class StockUseRule (
+    /**
+     * Combinable with other coupons.
+     */
+    var `combineUse`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Coupon type.
+     */
+    var `couponType`: CouponType? = null 
+    , 
+    /**
+     * Face value and threshold.
+     */
+    var `fixedNormalCoupon`: FixedNormalCoupon? = null 
+    , 
+    /**
+     * Goods tags.
+     */
+    var `goodsTag`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Total budget (fen).
+     */
+    var `maxAmount`: kotlin.Long? = null 
+    , 
+    /**
+     * Daily budget (fen).
+     */
+    var `maxAmountByDay`: kotlin.Long? = null 
+    , 
+    /**
+     * Total coupons.
+     */
+    var `maxCoupons`: kotlin.Long? = null 
+    , 
+    /**
+     * Coupons per user.
+     */
+    var `maxCouponsPerUser`: kotlin.Long? = null 
+    , 
+    /**
+     * Request-side field some sources list here.
+     */
+    var `naturalPersonLimit`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Request-side field some sources list here.
+     */
+    var `preventApiAbuse`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Payment scenes (a bare string is read as a one-item list).
+     */
+    var `tradeType`: List<TradeType>? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stockuserule_to_json(FfiConverterTypeStockUseRule.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockUseRule: FfiConverterRustBuffer<StockUseRule> {
+    override fun read(buf: ByteBuffer): StockUseRule {
+        return StockUseRule(
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeCouponType.read(buf),
+            FfiConverterOptionalTypeFixedNormalCoupon.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalSequenceTypeTradeType.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StockUseRule) = (
+            FfiConverterOptionalBoolean.allocationSize(value.`combineUse`) +
+            FfiConverterOptionalTypeCouponType.allocationSize(value.`couponType`) +
+            FfiConverterOptionalTypeFixedNormalCoupon.allocationSize(value.`fixedNormalCoupon`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`goodsTag`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxAmount`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxAmountByDay`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxCoupons`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxCouponsPerUser`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`naturalPersonLimit`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`preventApiAbuse`) +
+            FfiConverterOptionalSequenceTypeTradeType.allocationSize(value.`tradeType`)
+    )
+
+    override fun write(value: StockUseRule, buf: ByteBuffer) {
+            FfiConverterOptionalBoolean.write(value.`combineUse`, buf)
+            FfiConverterOptionalTypeCouponType.write(value.`couponType`, buf)
+            FfiConverterOptionalTypeFixedNormalCoupon.write(value.`fixedNormalCoupon`, buf)
+            FfiConverterOptionalSequenceString.write(value.`goodsTag`, buf)
+            FfiConverterOptionalLong.write(value.`maxAmount`, buf)
+            FfiConverterOptionalLong.write(value.`maxAmountByDay`, buf)
+            FfiConverterOptionalLong.write(value.`maxCoupons`, buf)
+            FfiConverterOptionalLong.write(value.`maxCouponsPerUser`, buf)
+            FfiConverterOptionalBoolean.write(value.`naturalPersonLimit`, buf)
+            FfiConverterOptionalBoolean.write(value.`preventApiAbuse`, buf)
+            FfiConverterOptionalSequenceTypeTradeType.write(value.`tradeType`, buf)
+    }
+}
+
+
+
+/**
+ * Stop stock request (§3.6; UNVERIFIED against docs, present in the official SDKs).
+ */
+data class StopStockRequest (
+    /**
+     * Body: the creator mchid.
+     */
+    var `stockCreatorMchid`: kotlin.String? = null 
+    , 
+    /**
+     * Path: the stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stopstockrequest_to_json(FfiConverterTypeStopStockRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStopStockRequest: FfiConverterRustBuffer<StopStockRequest> {
+    override fun read(buf: ByteBuffer): StopStockRequest {
+        return StopStockRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StopStockRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockCreatorMchid`) +
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: StopStockRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockCreatorMchid`, buf)
+            FfiConverterOptionalString.write(value.`stockId`, buf)
+    }
+}
+
+
+
+/**
+ * Stop stock response.
+ */
+data class StopStockResponse (
+    /**
+     * Stock id.
+     */
+    var `stockId`: kotlin.String
+    , 
+    /**
+     * When it took effect.
+     */
+    var `stopTime`: kotlin.String
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stopstockresponse_to_json(FfiConverterTypeStopStockResponse.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStopStockResponse: FfiConverterRustBuffer<StopStockResponse> {
+    override fun read(buf: ByteBuffer): StopStockResponse {
+        return StopStockResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StopStockResponse) = (
+            FfiConverterString.allocationSize(value.`stockId`) +
+            FfiConverterString.allocationSize(value.`stopTime`)
+    )
+
+    override fun write(value: StopStockResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`stockId`, buf)
+            FfiConverterString.write(value.`stopTime`, buf)
+    }
+}
+
+
+
+/**
+ * Use-flow request (§3.13).
+ */
+data class UseFlowRequest (
+    /**
+     * Path: stock id.
+     */
+    var `stockId`: kotlin.String? = null 
+    
+){
+    
+    /**
+     * This record as JSON text, with WeChat Pay's field names.
+     */ fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_useflowrequest_to_json(FfiConverterTypeUseFlowRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUseFlowRequest: FfiConverterRustBuffer<UseFlowRequest> {
+    override fun read(buf: ByteBuffer): UseFlowRequest {
+        return UseFlowRequest(
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UseFlowRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`stockId`)
+    )
+
+    override fun write(value: UseFlowRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`stockId`, buf)
     }
 }
 
@@ -7802,6 +13098,1653 @@ public object FfiConverterTypeViolation: FfiConverterRustBuffer<Violation> {
             FfiConverterString.write(value.`messageZh`, buf)
     }
 }
+
+
+
+/**
+ * Coupon background colour (upper-case per the Go/Java SDKs; the mixed-case `Color010`
+ * spelling of [IM]/[TNM] decodes as `Unknown` and validation accepts it case-insensitively).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class BackgroundColor {
+    
+    /**
+     * `COLOR010`
+     */
+    object Color010 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR020`
+     */
+    object Color020 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR030`
+     */
+    object Color030 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR040`
+     */
+    object Color040 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR050`
+     */
+    object Color050 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR060`
+     */
+    object Color060 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR070`
+     */
+    object Color070 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR080`
+     */
+    object Color080 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR081`
+     */
+    object Color081 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR082`
+     */
+    object Color082 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR090`
+     */
+    object Color090 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR100`
+     */
+    object Color100 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR101`
+     */
+    object Color101 : BackgroundColor()
+    
+    
+    /**
+     * `COLOR102`
+     */
+    object Color102 : BackgroundColor()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : BackgroundColor()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_backgroundcolor_wire_value(FfiConverterTypeBackgroundColor.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBackgroundColor : FfiConverterRustBuffer<BackgroundColor>{
+    override fun read(buf: ByteBuffer): BackgroundColor {
+        return when(buf.getInt()) {
+            1 -> BackgroundColor.Color010
+            2 -> BackgroundColor.Color020
+            3 -> BackgroundColor.Color030
+            4 -> BackgroundColor.Color040
+            5 -> BackgroundColor.Color050
+            6 -> BackgroundColor.Color060
+            7 -> BackgroundColor.Color070
+            8 -> BackgroundColor.Color080
+            9 -> BackgroundColor.Color081
+            10 -> BackgroundColor.Color082
+            11 -> BackgroundColor.Color090
+            12 -> BackgroundColor.Color100
+            13 -> BackgroundColor.Color101
+            14 -> BackgroundColor.Color102
+            15 -> BackgroundColor.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: BackgroundColor): ULong = when(value) {
+        is BackgroundColor.Color010 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color020 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color030 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color040 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color050 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color060 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color070 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color080 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color081 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color082 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color090 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color100 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color101 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Color102 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BackgroundColor.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: BackgroundColor, buf: ByteBuffer) {
+        when(value) {
+            is BackgroundColor.Color010 -> {
+                buf.putInt(1)
+                Unit
+            }
+            is BackgroundColor.Color020 -> {
+                buf.putInt(2)
+                Unit
+            }
+            is BackgroundColor.Color030 -> {
+                buf.putInt(3)
+                Unit
+            }
+            is BackgroundColor.Color040 -> {
+                buf.putInt(4)
+                Unit
+            }
+            is BackgroundColor.Color050 -> {
+                buf.putInt(5)
+                Unit
+            }
+            is BackgroundColor.Color060 -> {
+                buf.putInt(6)
+                Unit
+            }
+            is BackgroundColor.Color070 -> {
+                buf.putInt(7)
+                Unit
+            }
+            is BackgroundColor.Color080 -> {
+                buf.putInt(8)
+                Unit
+            }
+            is BackgroundColor.Color081 -> {
+                buf.putInt(9)
+                Unit
+            }
+            is BackgroundColor.Color082 -> {
+                buf.putInt(10)
+                Unit
+            }
+            is BackgroundColor.Color090 -> {
+                buf.putInt(11)
+                Unit
+            }
+            is BackgroundColor.Color100 -> {
+                buf.putInt(12)
+                Unit
+            }
+            is BackgroundColor.Color101 -> {
+                buf.putInt(13)
+                Unit
+            }
+            is BackgroundColor.Color102 -> {
+                buf.putInt(14)
+                Unit
+            }
+            is BackgroundColor.Unknown -> {
+                buf.putInt(15)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Business type (`MULTIUSE` = 消费金).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class BusinessType {
+    
+    /**
+     * `MULTIUSE`
+     */
+    object Multiuse : BusinessType()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : BusinessType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_businesstype_wire_value(FfiConverterTypeBusinessType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBusinessType : FfiConverterRustBuffer<BusinessType>{
+    override fun read(buf: ByteBuffer): BusinessType {
+        return when(buf.getInt()) {
+            1 -> BusinessType.Multiuse
+            2 -> BusinessType.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: BusinessType): ULong = when(value) {
+        is BusinessType.Multiuse -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BusinessType.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: BusinessType, buf: ByteBuffer) {
+        when(value) {
+            is BusinessType.Multiuse -> {
+                buf.putInt(1)
+                Unit
+            }
+            is BusinessType.Unknown -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Coupon status in responses and notifications (`RECOVER` per [IM]/[TNM] only; any other
+ * value is kept as `CouponStatus::Unknown`).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class CouponStatus {
+    
+    /**
+     * `SENDED`
+     */
+    object Sended : CouponStatus()
+    
+    
+    /**
+     * `USED`
+     */
+    object Used : CouponStatus()
+    
+    
+    /**
+     * `EXPIRED`
+     */
+    object Expired : CouponStatus()
+    
+    
+    /**
+     * `RECOVER`
+     */
+    object Recover : CouponStatus()
+    
+    
+    /**
+     * `REVOKED`
+     */
+    object Revoked : CouponStatus()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : CouponStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponstatus_wire_value(FfiConverterTypeCouponStatus.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponStatus : FfiConverterRustBuffer<CouponStatus>{
+    override fun read(buf: ByteBuffer): CouponStatus {
+        return when(buf.getInt()) {
+            1 -> CouponStatus.Sended
+            2 -> CouponStatus.Used
+            3 -> CouponStatus.Expired
+            4 -> CouponStatus.Recover
+            5 -> CouponStatus.Revoked
+            6 -> CouponStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CouponStatus): ULong = when(value) {
+        is CouponStatus.Sended -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatus.Used -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatus.Expired -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatus.Recover -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatus.Revoked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CouponStatus, buf: ByteBuffer) {
+        when(value) {
+            is CouponStatus.Sended -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CouponStatus.Used -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CouponStatus.Expired -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CouponStatus.Recover -> {
+                buf.putInt(4)
+                Unit
+            }
+            is CouponStatus.Revoked -> {
+                buf.putInt(5)
+                Unit
+            }
+            is CouponStatus.Unknown -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * `status` filter of the user-coupons query.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class CouponStatusQuery {
+    
+    /**
+     * `SENDED`
+     */
+    object Sended : CouponStatusQuery()
+    
+    
+    /**
+     * `USED`
+     */
+    object Used : CouponStatusQuery()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : CouponStatusQuery()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_couponstatusquery_wire_value(FfiConverterTypeCouponStatusQuery.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponStatusQuery : FfiConverterRustBuffer<CouponStatusQuery>{
+    override fun read(buf: ByteBuffer): CouponStatusQuery {
+        return when(buf.getInt()) {
+            1 -> CouponStatusQuery.Sended
+            2 -> CouponStatusQuery.Used
+            3 -> CouponStatusQuery.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CouponStatusQuery): ULong = when(value) {
+        is CouponStatusQuery.Sended -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatusQuery.Used -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponStatusQuery.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CouponStatusQuery, buf: ByteBuffer) {
+        when(value) {
+            is CouponStatusQuery.Sended -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CouponStatusQuery.Used -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CouponStatusQuery.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Coupon type.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class CouponType {
+    
+    /**
+     * `NORMAL`
+     */
+    object Normal : CouponType()
+    
+    
+    /**
+     * `CUT_TO`
+     */
+    object CutTo : CouponType()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : CouponType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_coupontype_wire_value(FfiConverterTypeCouponType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCouponType : FfiConverterRustBuffer<CouponType>{
+    override fun read(buf: ByteBuffer): CouponType {
+        return when(buf.getInt()) {
+            1 -> CouponType.Normal
+            2 -> CouponType.CutTo
+            3 -> CouponType.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CouponType): ULong = when(value) {
+        is CouponType.Normal -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponType.CutTo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CouponType.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CouponType, buf: ByteBuffer) {
+        when(value) {
+            is CouponType.Normal -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CouponType.CutTo -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CouponType.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Digest algorithm of a flow file (`SHA1`; compare with `HashType::is_sha1`, which
+ * ignores case as the doc writes `sha1`).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class HashType {
+    
+    /**
+     * `SHA1`
+     */
+    object Sha1 : HashType()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : HashType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_hashtype_wire_value(FfiConverterTypeHashType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHashType : FfiConverterRustBuffer<HashType>{
+    override fun read(buf: ByteBuffer): HashType {
+        return when(buf.getInt()) {
+            1 -> HashType.Sha1
+            2 -> HashType.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: HashType): ULong = when(value) {
+        is HashType.Sha1 -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is HashType.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: HashType, buf: ByteBuffer) {
+        when(value) {
+            is HashType.Sha1 -> {
+                buf.putInt(1)
+                Unit
+            }
+            is HashType.Unknown -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Where the coupon page jumps to.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class JumpTarget {
+    
+    /**
+     * `PAYMENT_CODE`
+     */
+    object PaymentCode : JumpTarget()
+    
+    
+    /**
+     * `MINI_PROGRAM`
+     */
+    object MiniProgram : JumpTarget()
+    
+    
+    /**
+     * `DEFAULT_PAGE`
+     */
+    object DefaultPage : JumpTarget()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : JumpTarget()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_jumptarget_wire_value(FfiConverterTypeJumpTarget.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJumpTarget : FfiConverterRustBuffer<JumpTarget>{
+    override fun read(buf: ByteBuffer): JumpTarget {
+        return when(buf.getInt()) {
+            1 -> JumpTarget.PaymentCode
+            2 -> JumpTarget.MiniProgram
+            3 -> JumpTarget.DefaultPage
+            4 -> JumpTarget.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: JumpTarget): ULong = when(value) {
+        is JumpTarget.PaymentCode -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JumpTarget.MiniProgram -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JumpTarget.DefaultPage -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JumpTarget.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: JumpTarget, buf: ByteBuffer) {
+        when(value) {
+            is JumpTarget.PaymentCode -> {
+                buf.putInt(1)
+                Unit
+            }
+            is JumpTarget.MiniProgram -> {
+                buf.putInt(2)
+                Unit
+            }
+            is JumpTarget.DefaultPage -> {
+                buf.putInt(3)
+                Unit
+            }
+            is JumpTarget.Unknown -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Stock status (`Stock.status`, list-stocks `status` filter); lower-case on the wire.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class StockStatus {
+    
+    /**
+     * `unactivated`
+     */
+    object Unactivated : StockStatus()
+    
+    
+    /**
+     * `audit`
+     */
+    object Audit : StockStatus()
+    
+    
+    /**
+     * `running`
+     */
+    object Running : StockStatus()
+    
+    
+    /**
+     * `stoped`
+     */
+    object Stoped : StockStatus()
+    
+    
+    /**
+     * `paused`
+     */
+    object Paused : StockStatus()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : StockStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stockstatus_wire_value(FfiConverterTypeStockStatus.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockStatus : FfiConverterRustBuffer<StockStatus>{
+    override fun read(buf: ByteBuffer): StockStatus {
+        return when(buf.getInt()) {
+            1 -> StockStatus.Unactivated
+            2 -> StockStatus.Audit
+            3 -> StockStatus.Running
+            4 -> StockStatus.Stoped
+            5 -> StockStatus.Paused
+            6 -> StockStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: StockStatus): ULong = when(value) {
+        is StockStatus.Unactivated -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockStatus.Audit -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockStatus.Running -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockStatus.Stoped -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockStatus.Paused -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: StockStatus, buf: ByteBuffer) {
+        when(value) {
+            is StockStatus.Unactivated -> {
+                buf.putInt(1)
+                Unit
+            }
+            is StockStatus.Audit -> {
+                buf.putInt(2)
+                Unit
+            }
+            is StockStatus.Running -> {
+                buf.putInt(3)
+                Unit
+            }
+            is StockStatus.Stoped -> {
+                buf.putInt(4)
+                Unit
+            }
+            is StockStatus.Paused -> {
+                buf.putInt(5)
+                Unit
+            }
+            is StockStatus.Unknown -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Stock type accepted by create stock: only `NORMAL` (SDK comments name others the server refuses).
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class StockTypeReq {
+    
+    /**
+     * `NORMAL`
+     */
+    object Normal : StockTypeReq()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : StockTypeReq()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stocktypereq_wire_value(FfiConverterTypeStockTypeReq.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockTypeReq : FfiConverterRustBuffer<StockTypeReq>{
+    override fun read(buf: ByteBuffer): StockTypeReq {
+        return when(buf.getInt()) {
+            1 -> StockTypeReq.Normal
+            2 -> StockTypeReq.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: StockTypeReq): ULong = when(value) {
+        is StockTypeReq.Normal -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockTypeReq.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: StockTypeReq, buf: ByteBuffer) {
+        when(value) {
+            is StockTypeReq.Normal -> {
+                buf.putInt(1)
+                Unit
+            }
+            is StockTypeReq.Unknown -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Stock type in responses.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class StockTypeResp {
+    
+    /**
+     * `NORMAL`
+     */
+    object Normal : StockTypeResp()
+    
+    
+    /**
+     * `DISCOUNT_CUT`
+     */
+    object DiscountCut : StockTypeResp()
+    
+    
+    /**
+     * `OTHER`
+     */
+    object Other : StockTypeResp()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : StockTypeResp()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_stocktyperesp_wire_value(FfiConverterTypeStockTypeResp.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStockTypeResp : FfiConverterRustBuffer<StockTypeResp>{
+    override fun read(buf: ByteBuffer): StockTypeResp {
+        return when(buf.getInt()) {
+            1 -> StockTypeResp.Normal
+            2 -> StockTypeResp.DiscountCut
+            3 -> StockTypeResp.Other
+            4 -> StockTypeResp.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: StockTypeResp): ULong = when(value) {
+        is StockTypeResp.Normal -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockTypeResp.DiscountCut -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockTypeResp.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is StockTypeResp.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: StockTypeResp, buf: ByteBuffer) {
+        when(value) {
+            is StockTypeResp.Normal -> {
+                buf.putInt(1)
+                Unit
+            }
+            is StockTypeResp.DiscountCut -> {
+                buf.putInt(2)
+                Unit
+            }
+            is StockTypeResp.Other -> {
+                buf.putInt(3)
+                Unit
+            }
+            is StockTypeResp.Unknown -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Payment scene a coupon is limited to.
+ *
+ * Values this version does not know arrive as `Unknown` with the raw string.
+ */
+sealed class TradeType {
+    
+    /**
+     * `MICROAPP`
+     */
+    object Microapp : TradeType()
+    
+    
+    /**
+     * `APPPAY`
+     */
+    object Apppay : TradeType()
+    
+    
+    /**
+     * `PPAY`
+     */
+    object Ppay : TradeType()
+    
+    
+    /**
+     * `CARD`
+     */
+    object Card : TradeType()
+    
+    
+    /**
+     * `FACE`
+     */
+    object Face : TradeType()
+    
+    
+    /**
+     * `OTHER`
+     */
+    object Other : TradeType()
+    
+    
+    /**
+     * A value this version does not know, kept verbatim.
+     */
+    data class Unknown(
+        /**
+         * The wire value.
+         */
+        val `value`: kotlin.String) : TradeType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_method_tradetype_wire_value(FfiConverterTypeTradeType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTradeType : FfiConverterRustBuffer<TradeType>{
+    override fun read(buf: ByteBuffer): TradeType {
+        return when(buf.getInt()) {
+            1 -> TradeType.Microapp
+            2 -> TradeType.Apppay
+            3 -> TradeType.Ppay
+            4 -> TradeType.Card
+            5 -> TradeType.Face
+            6 -> TradeType.Other
+            7 -> TradeType.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: TradeType): ULong = when(value) {
+        is TradeType.Microapp -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Apppay -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Ppay -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Card -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Face -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TradeType.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: TradeType, buf: ByteBuffer) {
+        when(value) {
+            is TradeType.Microapp -> {
+                buf.putInt(1)
+                Unit
+            }
+            is TradeType.Apppay -> {
+                buf.putInt(2)
+                Unit
+            }
+            is TradeType.Ppay -> {
+                buf.putInt(3)
+                Unit
+            }
+            is TradeType.Card -> {
+                buf.putInt(4)
+                Unit
+            }
+            is TradeType.Face -> {
+                buf.putInt(5)
+                Unit
+            }
+            is TradeType.Other -> {
+                buf.putInt(6)
+                Unit
+            }
+            is TradeType.Unknown -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -8517,6 +15460,38 @@ public object FfiConverterOptionalTypeSigner: FfiConverterRustBuffer<Signer?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCardLimitation: FfiConverterRustBuffer<CardLimitation?> {
+    override fun read(buf: ByteBuffer): CardLimitation? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCardLimitation.read(buf)
+    }
+
+    override fun allocationSize(value: CardLimitation?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCardLimitation.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CardLimitation?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCardLimitation.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeConsumeInformation: FfiConverterRustBuffer<ConsumeInformation?> {
     override fun read(buf: ByteBuffer): ConsumeInformation? {
         if (buf.get().toInt() == 0) {
@@ -8549,28 +15524,348 @@ public object FfiConverterOptionalTypeConsumeInformation: FfiConverterRustBuffer
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCouponUse: FfiConverterRustBuffer<CouponUse?> {
-    override fun read(buf: ByteBuffer): CouponUse? {
+public object FfiConverterOptionalTypeCouponAvailableTime: FfiConverterRustBuffer<CouponAvailableTime?> {
+    override fun read(buf: ByteBuffer): CouponAvailableTime? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeCouponUse.read(buf)
+        return FfiConverterTypeCouponAvailableTime.read(buf)
     }
 
-    override fun allocationSize(value: CouponUse?): ULong {
+    override fun allocationSize(value: CouponAvailableTime?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeCouponUse.allocationSize(value)
+            return 1UL + FfiConverterTypeCouponAvailableTime.allocationSize(value)
         }
     }
 
-    override fun write(value: CouponUse?, buf: ByteBuffer) {
+    override fun write(value: CouponAvailableTime?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeCouponUse.write(value, buf)
+            FfiConverterTypeCouponAvailableTime.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCouponUseEvent: FfiConverterRustBuffer<CouponUseEvent?> {
+    override fun read(buf: ByteBuffer): CouponUseEvent? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCouponUseEvent.read(buf)
+    }
+
+    override fun allocationSize(value: CouponUseEvent?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCouponUseEvent.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CouponUseEvent?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCouponUseEvent.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCouponUseRule: FfiConverterRustBuffer<CouponUseRule?> {
+    override fun read(buf: ByteBuffer): CouponUseRule? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCouponUseRule.read(buf)
+    }
+
+    override fun allocationSize(value: CouponUseRule?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCouponUseRule.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CouponUseRule?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCouponUseRule.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCutToMessage: FfiConverterRustBuffer<CutToMessage?> {
+    override fun read(buf: ByteBuffer): CutToMessage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCutToMessage.read(buf)
+    }
+
+    override fun allocationSize(value: CutToMessage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCutToMessage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CutToMessage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCutToMessage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDiscountCoupon: FfiConverterRustBuffer<DiscountCoupon?> {
+    override fun read(buf: ByteBuffer): DiscountCoupon? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDiscountCoupon.read(buf)
+    }
+
+    override fun allocationSize(value: DiscountCoupon?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDiscountCoupon.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DiscountCoupon?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDiscountCoupon.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDiscountTo: FfiConverterRustBuffer<DiscountTo?> {
+    override fun read(buf: ByteBuffer): DiscountTo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDiscountTo.read(buf)
+    }
+
+    override fun allocationSize(value: DiscountTo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDiscountTo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DiscountTo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDiscountTo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeExchangeCoupon: FfiConverterRustBuffer<ExchangeCoupon?> {
+    override fun read(buf: ByteBuffer): ExchangeCoupon? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeExchangeCoupon.read(buf)
+    }
+
+    override fun allocationSize(value: ExchangeCoupon?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeExchangeCoupon.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ExchangeCoupon?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeExchangeCoupon.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFixAvailableTime: FfiConverterRustBuffer<FixAvailableTime?> {
+    override fun read(buf: ByteBuffer): FixAvailableTime? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFixAvailableTime.read(buf)
+    }
+
+    override fun allocationSize(value: FixAvailableTime?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFixAvailableTime.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FixAvailableTime?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFixAvailableTime.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFixedNormalCoupon: FfiConverterRustBuffer<FixedNormalCoupon?> {
+    override fun read(buf: ByteBuffer): FixedNormalCoupon? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFixedNormalCoupon.read(buf)
+    }
+
+    override fun allocationSize(value: FixedNormalCoupon?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFixedNormalCoupon.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FixedNormalCoupon?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFixedNormalCoupon.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNormalCouponInformation: FfiConverterRustBuffer<NormalCouponInformation?> {
+    override fun read(buf: ByteBuffer): NormalCouponInformation? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNormalCouponInformation.read(buf)
+    }
+
+    override fun allocationSize(value: NormalCouponInformation?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNormalCouponInformation.allocationSize(value)
+        }
+    }
+
+    override fun write(value: NormalCouponInformation?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNormalCouponInformation.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePatternInfo: FfiConverterRustBuffer<PatternInfo?> {
+    override fun read(buf: ByteBuffer): PatternInfo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePatternInfo.read(buf)
+    }
+
+    override fun allocationSize(value: PatternInfo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePatternInfo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PatternInfo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePatternInfo.write(value, buf)
         }
     }
 }
@@ -8603,6 +15898,482 @@ public object FfiConverterOptionalTypeSignedRequest: FfiConverterRustBuffer<Sign
         } else {
             buf.put(1)
             FfiConverterTypeSignedRequest.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSingleitemDiscountOff: FfiConverterRustBuffer<SingleitemDiscountOff?> {
+    override fun read(buf: ByteBuffer): SingleitemDiscountOff? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSingleitemDiscountOff.read(buf)
+    }
+
+    override fun allocationSize(value: SingleitemDiscountOff?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSingleitemDiscountOff.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SingleitemDiscountOff?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSingleitemDiscountOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeStockRule: FfiConverterRustBuffer<StockRule?> {
+    override fun read(buf: ByteBuffer): StockRule? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStockRule.read(buf)
+    }
+
+    override fun allocationSize(value: StockRule?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStockRule.allocationSize(value)
+        }
+    }
+
+    override fun write(value: StockRule?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStockRule.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeStockUseRule: FfiConverterRustBuffer<StockUseRule?> {
+    override fun read(buf: ByteBuffer): StockUseRule? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStockUseRule.read(buf)
+    }
+
+    override fun allocationSize(value: StockUseRule?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStockUseRule.allocationSize(value)
+        }
+    }
+
+    override fun write(value: StockUseRule?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStockUseRule.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeBackgroundColor: FfiConverterRustBuffer<BackgroundColor?> {
+    override fun read(buf: ByteBuffer): BackgroundColor? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBackgroundColor.read(buf)
+    }
+
+    override fun allocationSize(value: BackgroundColor?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBackgroundColor.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BackgroundColor?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBackgroundColor.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeBusinessType: FfiConverterRustBuffer<BusinessType?> {
+    override fun read(buf: ByteBuffer): BusinessType? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBusinessType.read(buf)
+    }
+
+    override fun allocationSize(value: BusinessType?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBusinessType.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BusinessType?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBusinessType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCouponStatusQuery: FfiConverterRustBuffer<CouponStatusQuery?> {
+    override fun read(buf: ByteBuffer): CouponStatusQuery? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCouponStatusQuery.read(buf)
+    }
+
+    override fun allocationSize(value: CouponStatusQuery?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCouponStatusQuery.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CouponStatusQuery?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCouponStatusQuery.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCouponType: FfiConverterRustBuffer<CouponType?> {
+    override fun read(buf: ByteBuffer): CouponType? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCouponType.read(buf)
+    }
+
+    override fun allocationSize(value: CouponType?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCouponType.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CouponType?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCouponType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeJumpTarget: FfiConverterRustBuffer<JumpTarget?> {
+    override fun read(buf: ByteBuffer): JumpTarget? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeJumpTarget.read(buf)
+    }
+
+    override fun allocationSize(value: JumpTarget?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeJumpTarget.allocationSize(value)
+        }
+    }
+
+    override fun write(value: JumpTarget?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeJumpTarget.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeStockStatus: FfiConverterRustBuffer<StockStatus?> {
+    override fun read(buf: ByteBuffer): StockStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStockStatus.read(buf)
+    }
+
+    override fun allocationSize(value: StockStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStockStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: StockStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStockStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeStockTypeReq: FfiConverterRustBuffer<StockTypeReq?> {
+    override fun read(buf: ByteBuffer): StockTypeReq? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStockTypeReq.read(buf)
+    }
+
+    override fun allocationSize(value: StockTypeReq?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStockTypeReq.allocationSize(value)
+        }
+    }
+
+    override fun write(value: StockTypeReq?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStockTypeReq.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceLong.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.Long>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeAvailableRegion: FfiConverterRustBuffer<List<AvailableRegion>?> {
+    override fun read(buf: ByteBuffer): List<AvailableRegion>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeAvailableRegion.read(buf)
+    }
+
+    override fun allocationSize(value: List<AvailableRegion>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeAvailableRegion.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<AvailableRegion>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeAvailableRegion.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeTradeType: FfiConverterRustBuffer<List<TradeType>?> {
+    override fun read(buf: ByteBuffer): List<TradeType>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeTradeType.read(buf)
+    }
+
+    override fun allocationSize(value: List<TradeType>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeTradeType.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<TradeType>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeTradeType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long> {
+        val len = buf.getInt()
+        return List<kotlin.Long>(len) {
+            FfiConverterLong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterLong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Long>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterLong.write(it, buf)
         }
     }
 }
@@ -8669,6 +16440,34 @@ public object FfiConverterSequenceTypeKeyMaterial: FfiConverterRustBuffer<List<K
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeAvailableRegion: FfiConverterRustBuffer<List<AvailableRegion>> {
+    override fun read(buf: ByteBuffer): List<AvailableRegion> {
+        val len = buf.getInt()
+        return List<AvailableRegion>(len) {
+            FfiConverterTypeAvailableRegion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AvailableRegion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAvailableRegion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AvailableRegion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAvailableRegion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeBillRow: FfiConverterRustBuffer<List<BillRow>> {
     override fun read(buf: ByteBuffer): List<BillRow> {
         val len = buf.getInt()
@@ -8715,6 +16514,34 @@ public object FfiConverterSequenceTypeCertificateInfo: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCertificateInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCoupon: FfiConverterRustBuffer<List<Coupon>> {
+    override fun read(buf: ByteBuffer): List<Coupon> {
+        val len = buf.getInt()
+        return List<Coupon>(len) {
+            FfiConverterTypeCoupon.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Coupon>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCoupon.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Coupon>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCoupon.write(it, buf)
         }
     }
 }
@@ -8809,6 +16636,34 @@ public object FfiConverterSequenceTypeSendCouponEntry: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeStock: FfiConverterRustBuffer<List<Stock>> {
+    override fun read(buf: ByteBuffer): List<Stock> {
+        val len = buf.getInt()
+        return List<Stock>(len) {
+            FfiConverterTypeStock.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Stock>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStock.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Stock>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStock.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeViolation: FfiConverterRustBuffer<List<Violation>> {
     override fun read(buf: ByteBuffer): List<Violation> {
         val len = buf.getInt()
@@ -8827,6 +16682,34 @@ public object FfiConverterSequenceTypeViolation: FfiConverterRustBuffer<List<Vio
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeViolation.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTradeType: FfiConverterRustBuffer<List<TradeType>> {
+    override fun read(buf: ByteBuffer): List<TradeType> {
+        val len = buf.getInt()
+        return List<TradeType>(len) {
+            FfiConverterTypeTradeType.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TradeType>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTradeType.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TradeType>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTradeType.write(it, buf)
         }
     }
 }
