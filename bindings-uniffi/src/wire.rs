@@ -73,7 +73,7 @@ macro_rules! open_enum {
 
         #[uniffi::export]
         impl $name {
-            /// The value as WeChat Pay writes it, e.g. `RUNNING`.
+            /// The value as WeChat Pay writes it, e.g. `CUT_TO`.
             pub fn wire_value(&self) -> String {
                 self.as_wire().to_owned()
             }

@@ -7,14 +7,24 @@
 package com.wechatpay.coupons.examples
 
 import com.sun.net.httpserver.HttpServer
+import com.wechatpay.coupons.BackgroundColor
 import com.wechatpay.coupons.BillDigest
-import com.wechatpay.coupons.BillFile
 import com.wechatpay.coupons.BillParser
 import com.wechatpay.coupons.BillRow
 import com.wechatpay.coupons.Client
+import com.wechatpay.coupons.CouponUseRule
+import com.wechatpay.coupons.CreateStockRequest
+import com.wechatpay.coupons.FixedNormalCoupon
+import com.wechatpay.coupons.ListStocksRequest
 import com.wechatpay.coupons.Notification
-import com.wechatpay.coupons.Pager
+import com.wechatpay.coupons.PatternInfo
+import com.wechatpay.coupons.SendCouponRequest
+import com.wechatpay.coupons.SetCallbackRequest
 import com.wechatpay.coupons.SignedRequest
+import com.wechatpay.coupons.StartStockRequest
+import com.wechatpay.coupons.StockRule
+import com.wechatpay.coupons.StockTypeReq
+import com.wechatpay.coupons.UseFlowRequest
 import com.wechatpay.coupons.WechatPayException
 import com.wechatpay.coupons.acknowledgement
 import java.net.InetSocketAddress
@@ -101,46 +111,56 @@ class CampaignResult(val stockId: String, val coupons: List<Pair<String, String>
 /** A 2×2 PNG: the merchant logo. */
 val LOGO: ByteArray = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEUlEQVR42mNgP5jwHwQYYAwAZK0MR3YK05QAAAAASUVORK5CYII=")
 
-fun stockParams(client: Client, logo: String): String {
+/** The stock of the campaign: 1 yuan off orders of 25 yuan, a week from now. */
+fun stockRequest(client: Client, logo: String): CreateStockRequest {
     val now = client.now()
     val mchid = client.mchid()
-    return """{"stock_name":"沙盒满25减1","belong_merchant":"$mchid","available_begin_time":"${rfc3339(now)}",
-        "available_end_time":"${rfc3339(now + 7 * 86400)}",
-        "stock_use_rule":{"max_coupons":100,"max_amount":10000,"max_amount_by_day":5000,"max_coupons_per_user":2,"natural_person_limit":false,"prevent_api_abuse":false},
-        "pattern_info":{"description":"满 25 元减 1 元","merchant_logo":"$logo","background_color":"COLOR020"},
-        "coupon_use_rule":{"fixed_normal_coupon":{"coupon_amount":100,"transaction_minimum":2500},"available_merchants":["$mchid"]},
-        "no_cash":false,"stock_type":"NORMAL","out_request_no":"${client.outRequestNo()}"}"""
+    return CreateStockRequest(
+        stockName = "沙盒满25减1", belongMerchant = mchid,
+        availableBeginTime = rfc3339(now), availableEndTime = rfc3339(now + 7 * 86400),
+        stockUseRule = StockRule(
+            maxCoupons = 100, maxAmount = 10000, maxAmountByDay = 5000, maxCouponsPerUser = 2,
+            naturalPersonLimit = false, preventApiAbuse = false,
+        ),
+        patternInfo = PatternInfo(description = "满 25 元减 1 元", merchantLogo = logo, backgroundColor = BackgroundColor.Color020),
+        couponUseRule = CouponUseRule(
+            fixedNormalCoupon = FixedNormalCoupon(couponAmount = 100, transactionMinimum = 2500),
+            availableMerchants = listOf(mchid),
+        ),
+        noCash = false, stockType = StockTypeReq.Normal, outRequestNo = client.outRequestNo(),
+    )
 }
 
-/** A JSON string field of a decoded response (the example avoids a JSON library on purpose). */
-fun field(json: String, name: String): String =
-    Regex("\"$name\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in ${json.take(200)}")
+/** Sends [req] and decodes the answer with the operation's typed parse method. */
+fun <T> call(req: SignedRequest, parse: (UShort, Map<String, List<String>>, ByteArray) -> T): T {
+    val r = Http.send(req)
+    return parse(r.status, r.headers, r.body)
+}
 
 /** The whole flow; [useCoupon] asks the sandbox to use a coupon (it then notifies). */
 fun campaign(client: Client, appid: String, useCoupon: (couponId: String, openid: String) -> Unit): CampaignResult {
     val mchid = client.mchid()
-    fun call(req: SignedRequest, parse: (UShort, Map<String, List<String>>, ByteArray) -> String): String {
-        val r = Http.send(req)
-        return parse(r.status, r.headers, r.body)
-    }
-    val logo = field(call(client.uploadImage("logo.png", LOGO), client::parseUploadImage), "media_url")
-    val stockId = field(call(client.createStock(stockParams(client, logo)), client::parseCreateStock), "stock_id")
-    call(client.startStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""), client::parseStartStock)
+    val logo = call(client.uploadImage("logo.png", LOGO), client::parseUploadImage).mediaUrl
+    val stockId = call(client.createStock(stockRequest(client, logo)), client::parseCreateStock).stockId
+    call(client.startStock(StartStockRequest(stockId = stockId, stockCreatorMchid = mchid)), client::parseStartStock)
 
     val events = CopyOnWriteArrayList<Notification>()
     NotifyReceiver(client) { events.add(it) }.use { receiver ->
-        call(client.setCallback("""{"mchid":"$mchid","notify_url":"${receiver.url}","switch":true}"""), client::parseSetCallback)
+        call(client.setCallback(SetCallbackRequest(mchid = mchid, notifyUrl = receiver.url, switch = true)), client::parseSetCallback)
         val coupons = (0 until 3).map { i ->
             val openid = "oKotlinUser$i"
-            val req = client.sendCoupon("""{"stock_id":"$stockId","out_request_no":"${client.outRequestNo()}","appid":"$appid","stock_creator_mchid":"$mchid","openid":"$openid"}""")
-            openid to field(call(req, client::parseSendCoupon), "coupon_id")
+            val req = client.sendCoupon(
+                SendCouponRequest(stockId = stockId, outRequestNo = client.outRequestNo(), appid = appid, stockCreatorMchid = mchid, openid = openid),
+            )
+            openid to call(req, client::parseSendCoupon).couponId
         }
         // Every stock, one per page.
-        val pager = Pager(client, "list_stocks", """{"offset":0,"limit":1,"stock_creator_mchid":"$mchid"}""")
+        val pager = client.listStocksPager(ListStocksRequest(offset = 0, limit = 1, stockCreatorMchid = mchid))
         var pages = 0
         while (true) {
             val req = pager.nextRequest() ?: break
-            pager.accept(call(req, client::parseListStocks))
+            val r = Http.send(req)
+            pager.accept(r.status, r.headers, r.body).data.forEach { check(it.stockCreatorMchid == mchid) }
             pages++
         }
         useCoupon(coupons[0].second, coupons[0].first)
@@ -148,8 +168,7 @@ fun campaign(client: Client, appid: String, useCoupon: (couponId: String, openid
         while (receiver.answered.get() == 0 && System.nanoTime() < deadline) Thread.sleep(20)
 
         // The use-flow bill: download, check its SHA-1 in constant memory, then parse it.
-        val flow = call(client.useFlow("""{"stock_id":"$stockId"}"""), client::parseUseFlow)
-        val file = BillFile(field(flow, "url"), field(flow, "hash_type"), field(flow, "hash_value"))
+        val file = call(client.useFlow(UseFlowRequest(stockId = stockId)), client::parseUseFlow)
         val data = Http.send(client.billFileRequest(file)).body
         val digest = BillDigest(file)
         data.toList().chunked(4096).forEach { digest.update(it.toByteArray()) }
@@ -158,6 +177,10 @@ fun campaign(client: Client, appid: String, useCoupon: (couponId: String, openid
         return CampaignResult(stockId, coupons, pages, events.toList(), rows)
     }
 }
+
+/** A string field of a JSON text such as `merchant.json` (the example avoids a JSON library). */
+fun field(json: String, name: String): String =
+    Regex("\"$name\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in ${json.take(200)}")
 
 fun main(args: Array<String>) {
     require(args.size == 2) { "usage: Campaign <merchant.json> <sandbox base URL>" }

@@ -11821,7 +11821,7 @@ public enum BackgroundColor: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -11994,7 +11994,7 @@ public enum BusinessType: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12106,7 +12106,7 @@ public enum CouponStatus: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12229,7 +12229,7 @@ public enum CouponStatusQuery: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12334,7 +12334,7 @@ public enum CouponType: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12436,7 +12436,7 @@ public enum HashType: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12539,7 +12539,7 @@ public enum JumpTarget: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12662,7 +12662,7 @@ public enum StockStatus: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12781,7 +12781,7 @@ public enum StockTypeReq: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -12884,7 +12884,7 @@ public enum StockTypeResp: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -13011,7 +13011,7 @@ public enum TradeType: Equatable, Hashable {
 
 
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */
 public func wireValue() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {

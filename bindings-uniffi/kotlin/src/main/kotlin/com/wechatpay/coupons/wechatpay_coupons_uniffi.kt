@@ -13214,7 +13214,7 @@ sealed class BackgroundColor {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -13457,7 +13457,7 @@ sealed class BusinessType {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -13582,7 +13582,7 @@ sealed class CouponStatus {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -13732,7 +13732,7 @@ sealed class CouponStatusQuery {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -13849,7 +13849,7 @@ sealed class CouponType {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -13961,7 +13961,7 @@ sealed class HashType {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -14073,7 +14073,7 @@ sealed class JumpTarget {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -14219,7 +14219,7 @@ sealed class StockStatus {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -14363,7 +14363,7 @@ sealed class StockTypeReq {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -14475,7 +14475,7 @@ sealed class StockTypeResp {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -14627,7 +14627,7 @@ sealed class TradeType {
     
     
     /**
-     * The value as WeChat Pay writes it, e.g. `RUNNING`.
+     * The value as WeChat Pay writes it, e.g. `CUT_TO`.
      */ fun `wireValue`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->

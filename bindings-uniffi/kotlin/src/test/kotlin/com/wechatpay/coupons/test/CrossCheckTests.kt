@@ -4,8 +4,14 @@ package com.wechatpay.coupons.test
 
 import com.wechatpay.coupons.Client
 import com.wechatpay.coupons.ClientConfig
+import com.wechatpay.coupons.CouponUseRule
+import com.wechatpay.coupons.CreateStockRequest
+import com.wechatpay.coupons.FixedNormalCoupon
 import com.wechatpay.coupons.KeyMaterial
+import com.wechatpay.coupons.PatternInfo
 import com.wechatpay.coupons.Signer
+import com.wechatpay.coupons.StockRule
+import com.wechatpay.coupons.StockTypeReq
 import com.wechatpay.coupons.WechatPayException
 import com.wechatpay.coupons.test.Runner.test
 import java.io.ByteArrayInputStream
@@ -126,21 +132,22 @@ object CrossCheckTests {
             val plain = """{"stock_creator_mchid":"1900000001","stock_id":"9856000","coupon_id":"c-1","coupon_name":"n","status":"USED","description":"d","create_time":"2026-11-20T09:15:32+08:00","coupon_type":"NORMAL","no_cash":false,"available_begin_time":"2026-11-01T00:00:00+08:00","available_end_time":"2026-12-31T23:59:59+08:00","singleitem":false,"normal_coupon_information":{"coupon_amount":100,"transaction_minimum":2500},"consume_information":{"consume_time":"2026-11-27T09:59:48+08:00","consume_mchid":"1900000001","transaction_id":"42000","goods_detail":[]}}"""
             val body = notification(plain).toByteArray()
             val n = client.parseNotification(Jca.responseHeaders(wxKey, Repo.k("public_key_id"), NOW, "nNonce", body), body)
-            eq(n.couponUse?.couponId, "c-1", "coupon id"); eq(n.couponUse?.transactionMinimum, 2500L, "minimum")
+            eq(n.couponUse?.couponId, "c-1", "coupon id"); eq(n.couponUse?.normalCouponInformation?.transactionMinimum, 2500L, "minimum")
+            eq(n.couponUse?.consumeInformation?.transactionId, "42000", "transaction")
             eq(n.keyId, Repo.k("public_key_id"), "key id")
         }
         test("a Kotlin Signer over a JCA key signs like the built-in key; a client without a private key") {
             val custom = Client(config().copy(privateKey = null, nonces = listOf("n1")), JcaSigner(mchKey))
             val builtin = Client(config().copy(nonces = listOf("n1")))
-            val a = custom.createStock(stockParams(), null)
-            val b = builtin.createStock(stockParams(), null)
+            val a = custom.createStock(stockRequest())
+            val b = builtin.createStock(stockRequest())
             eq(a.headers["Authorization"], b.headers["Authorization"], "same Authorization")
             check(a.body.contentEquals(b.body)) { "same body" }
             // verify-only shape: no key, no signer, still verifies and parses
             val verifier = Client(config().copy(privateKey = null))
             val body = """{"stock_id":"1","create_time":"2026-11-27T09:59:48+08:00"}""".toByteArray()
             val h = Jca.responseHeaders(wxKey, Repo.k("public_key_id"), NOW, "vNonce", body)
-            eq(Json.obj(verifier.parseCreateStock(200u, h, body))["stock_id"], "1", "parsed")
+            eq(verifier.parseCreateStock(200u, h, body).stockId, "1", "parsed")
             throws<WechatPayException> { verifier.request("GET", "/v3/x", ByteArray(0)) }
         }
         test("a throwing Kotlin signer surfaces as SignerException; so does an empty signature") {
@@ -189,5 +196,12 @@ object CrossCheckTests {
         return """{"id":"EV-1","create_time":"2026-11-27T09:59:50+08:00","resource_type":"encrypt-resource","event_type":"COUPON.USE","summary":"s","resource":{"original_type":"coupon","algorithm":"AEAD_AES_256_GCM","ciphertext":"$ct","associated_data":"coupon","nonce":"nonce1234567"}}"""
     }
 
-    fun stockParams(): String = """{"stock_name":"满25减1","belong_merchant":"1900000001","available_begin_time":"2026-11-28T10:00:00+08:00","available_end_time":"2026-12-28T10:00:00+08:00","stock_use_rule":{"max_coupons":100,"max_amount":10000,"max_amount_by_day":5000,"max_coupons_per_user":2,"natural_person_limit":false,"prevent_api_abuse":false},"pattern_info":{"description":"满 25 元减 1 元"},"coupon_use_rule":{"fixed_normal_coupon":{"coupon_amount":100,"transaction_minimum":2500},"available_merchants":["1900000001"]},"no_cash":false,"stock_type":"NORMAL","out_request_no":"1900000001202611281234"}"""
+    fun stockRequest() = CreateStockRequest(
+        stockName = "满25减1", belongMerchant = "1900000001",
+        availableBeginTime = "2026-11-28T10:00:00+08:00", availableEndTime = "2026-12-28T10:00:00+08:00",
+        stockUseRule = StockRule(maxCoupons = 100, maxAmount = 10000, maxAmountByDay = 5000, maxCouponsPerUser = 2, naturalPersonLimit = false, preventApiAbuse = false),
+        patternInfo = PatternInfo(description = "满 25 元减 1 元"),
+        couponUseRule = CouponUseRule(fixedNormalCoupon = FixedNormalCoupon(couponAmount = 100, transactionMinimum = 2500), availableMerchants = listOf("1900000001")),
+        noCash = false, stockType = StockTypeReq.Normal, outRequestNo = "1900000001202611281234",
+    )
 }

@@ -3,14 +3,32 @@
 package com.wechatpay.coupons.test
 
 import com.wechatpay.coupons.BillDigest
-import com.wechatpay.coupons.BillFile
 import com.wechatpay.coupons.Client
 import com.wechatpay.coupons.ClientConfig
+import com.wechatpay.coupons.CouponStatus
+import com.wechatpay.coupons.CreateStockRequest
+import com.wechatpay.coupons.GetCallbackRequest
+import com.wechatpay.coupons.GetCouponRequest
+import com.wechatpay.coupons.GetStockRequest
 import com.wechatpay.coupons.KeyMaterial
+import com.wechatpay.coupons.ListStockItemsRequest
+import com.wechatpay.coupons.ListStockMerchantsRequest
+import com.wechatpay.coupons.ListStocksRequest
+import com.wechatpay.coupons.ListUserCouponsRequest
+import com.wechatpay.coupons.ModifyItemCodesRequest
+import com.wechatpay.coupons.PauseStockRequest
+import com.wechatpay.coupons.RefundFlowRequest
+import com.wechatpay.coupons.RestartStockRequest
+import com.wechatpay.coupons.SendCouponRequest
+import com.wechatpay.coupons.StockStatus
+import com.wechatpay.coupons.StopStockRequest
+import com.wechatpay.coupons.UseFlowRequest
 import com.wechatpay.coupons.WechatPayException
 import com.wechatpay.coupons.examples.Http
+import com.wechatpay.coupons.examples.call
 import com.wechatpay.coupons.examples.campaign
 import com.wechatpay.coupons.examples.field
+import com.wechatpay.coupons.examples.stockRequest
 import com.wechatpay.coupons.retryAdvice
 import com.wechatpay.coupons.test.Runner.test
 import java.io.File
@@ -89,9 +107,8 @@ object SandboxTests {
                 val r = Http.send(client.certificatesRequest())
                 val u = client.applyCertificatesResponse(r.status, r.headers, r.body)
                 check(u.trustOnFirstUse && u.added.isNotEmpty() && u.refreshAt > client.now()) { "$u" }
-                val req = client.listStocks("""{"offset":0,"limit":10,"stock_creator_mchid":"${cfg["mchid"]}"}""")
-                val resp = Http.send(req)
-                check("data" in Json.obj(client.parseListStocks(resp.status, resp.headers, resp.body))) { "stocks" }
+                val page = call(client.listStocks(ListStocksRequest(offset = 0, limit = 10, stockCreatorMchid = cfg["mchid"] as String)), client::parseListStocks)
+                check(page.totalCount >= 0 && page.offset == 0L) { "stocks $page" }
                 check(client.encryptSensitive("13800138000").serial in client.trustedKeys()) { "serial" }
             }
         }
@@ -113,73 +130,83 @@ object SandboxTests {
             check(r.notifications.isNotEmpty()) { "no verified COUPON.USE notification" }
             val use = r.notifications[0].couponUse!!
             eq(use.couponId, r.coupons[0].second, "used coupon"); eq(use.status, "USED", "status")
+            eq(use.normalCouponInformation?.couponAmount, 100L, "face value")
+            eq(use.consumeInformation?.consumeMchid, client.mchid(), "used at")
+            check(use.toJson().contains("\"coupon_id\":\"${use.couponId}\"")) { use.toJson() }
             check(r.billRows.any { it.couponId == r.coupons[0].second }) { "bill rows ${r.billRows.size}" }
             val deadline = System.nanoTime() + 15_000_000_000L
             while ("\"acknowledged\":true" !in sb.get("/sandbox/notifications").replace(" ", "") && System.nanoTime() < deadline) Thread.sleep(20)
             check("\"acknowledged\":true" in sb.get("/sandbox/notifications").replace(" ", "")) { "acknowledged" }
         }
-        fun call(req: com.wechatpay.coupons.SignedRequest): Map<String, Any?> {
-            val r = Http.send(req)
-            return Json.obj(client.parse(req.operation!!, r.status, r.headers, r.body))
-        }
         test("the remaining endpoints: get/list, items, merchants, callback, pause/restart, resign, refund flow, stop") {
             check(stockId.isNotEmpty()) { "campaign did not run" }
             val (openid0, coupon0) = coupons[0]
-            eq(call(client.getCallback("""{"mchid":"$mchid"}"""))["notify_url"].toString().startsWith("http://127.0.0.1"), true, "callback")
-            val got = call(client.getStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
-            eq(got["distributed_coupons"], 3L, "distributed")
-            check(call(client.getCoupon("""{"openid":"$openid0","coupon_id":"$coupon0","appid":"${sb.appid}"}"""))["status"] in listOf("SENDED", "USED")) { "coupon status" }
-            check((call(client.listUserCoupons("""{"openid":"$openid0","appid":"${sb.appid}","creator_mchid":"$mchid","offset":0,"limit":10}"""))["total_count"] as Long) >= 1) { "user coupons" }
-            check("data" in call(client.listStockMerchants("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","offset":0,"limit":10}"""))) { "merchants" }
-            check("data" in call(client.listStockItems("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","offset":0,"limit":10}"""))) { "items" }
+            check(call(client.getCallback(GetCallbackRequest(mchid = mchid)), client::parseGetCallback).notifyUrl.startsWith("http://127.0.0.1")) { "callback" }
+            val got = call(client.getStock(GetStockRequest(stockId = stockId, stockCreatorMchid = mchid)), client::parseGetStock)
+            eq(got.distributedCoupons, 3L, "distributed")
+            eq(got.status, StockStatus.Running, "status")
+            eq(got.status.wireValue(), "running", "wire value")
+            val coupon = call(client.getCoupon(GetCouponRequest(openid = openid0, couponId = coupon0, appid = sb.appid)), client::parseGetCoupon)
+            check(coupon.status in listOf(CouponStatus.Sended, CouponStatus.Used)) { "coupon status ${coupon.status}" }
+            val mine = call(
+                client.listUserCoupons(ListUserCouponsRequest(openid = openid0, appid = sb.appid, creatorMchid = mchid, offset = 0, limit = 10)),
+                client::parseListUserCoupons,
+            )
+            check(mine.totalCount >= 1 && mine.data.any { it.couponId == coupon0 }) { "user coupons" }
+            val merchants = call(client.listStockMerchants(ListStockMerchantsRequest(stockId = stockId, stockCreatorMchid = mchid, offset = 0, limit = 10)), client::parseListStockMerchants)
+            eq(merchants.stockId, stockId, "merchants")
+            val items = call(client.listStockItems(ListStockItemsRequest(stockId = stockId, stockCreatorMchid = mchid, offset = 0, limit = 10)), client::parseListStockItems)
+            check(items.totalCount >= 0) { "items" }
             try {
-                call(client.modifyItemCodes("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid","add_goods_id_list":["sku-1"]}"""))
+                call(client.modifyItemCodes(ModifyItemCodesRequest(stockId = stockId, stockCreatorMchid = mchid, addGoodsIdList = listOf("sku-1"))), client::parseModifyItemCodes)
             } catch (e: WechatPayException.ApiException) {
                 check(e.status.toInt() in listOf(400, 403) && e.apiCode != null) { "modify: $e" }
             }
-            call(client.pauseStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
-            val late = throws<WechatPayException.ApiException> {
-                call(client.sendCoupon("""{"stock_id":"$stockId","out_request_no":"${client.outRequestNo()}","appid":"${sb.appid}","stock_creator_mchid":"$mchid","openid":"oLate"}"""))
-            }
+            call(client.pauseStock(PauseStockRequest(stockId = stockId, stockCreatorMchid = mchid)), client::parsePauseStock)
+            fun send(openid: String) = client.sendCoupon(
+                SendCouponRequest(stockId = stockId, outRequestNo = client.outRequestNo(), appid = sb.appid, stockCreatorMchid = mchid, openid = openid),
+            )
+            val late = throws<WechatPayException.ApiException> { call(send("oLate"), client::parseSendCoupon) }
             check(late.status.toInt() >= 400 && late.apiCode != null && !late.retryable) { "$late" }
             check(!retryAdvice(late.status, late.body, 1u).retry) { "no retry" }
-            call(client.restartStock("""{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
-            val req = client.sendCoupon("""{"stock_id":"$stockId","out_request_no":"${client.outRequestNo()}","appid":"${sb.appid}","stock_creator_mchid":"$mchid","openid":"oRetry"}""")
-            val first = call(req)["coupon_id"]
-            eq(call(client.resign(req))["coupon_id"], first, "a re-signed retry gets the same coupon")
+            call(client.restartStock(RestartStockRequest(stockId = stockId, stockCreatorMchid = mchid)), client::parseRestartStock)
+            val req = send("oRetry")
+            val first = call(req, client::parseSendCoupon).couponId
+            eq(call(client.resign(req), client::parseSendCoupon).couponId, first, "a re-signed retry gets the same coupon")
+            // The JSON form of the same operations answers alike.
+            val r = Http.send(client.build("get_stock", """{"stock_id":"$stockId","stock_creator_mchid":"$mchid"}"""))
+            eq(Json.obj(client.parse("get_stock", r.status, r.headers, r.body))["stock_id"], stockId, "JSON build and parse")
             try {
-                check("url" in call(client.refundFlow("""{"stock_id":"$stockId"}"""))) { "refund flow" }
+                check(call(client.refundFlow(RefundFlowRequest(stockId = stockId)), client::parseRefundFlow).url.isNotEmpty()) { "refund flow" }
             } catch (e: WechatPayException.ApiException) {
                 check(e.status.toInt() == 404 && e.errorKind == "not_found" && e.requestId != null) { "$e" }
             }
         }
         test("stop a stock that was never started") {
             val up = Http.send(client.uploadImage("logo.png", com.wechatpay.coupons.examples.LOGO))
-            val logo = field(client.parseUploadImage(up.status, up.headers, up.body), "media_url")
-            val req = client.createStock(com.wechatpay.coupons.examples.stockParams(client, logo))
-            val spare = call(req)["stock_id"] as String
-            eq(call(client.stopStock("""{"stock_id":"$spare","stock_creator_mchid":"$mchid"}"""))["stock_id"], spare, "stopped")
+            val logo = client.parseUploadImage(up.status, up.headers, up.body).mediaUrl
+            val spare = call(client.createStock(stockRequest(client, logo)), client::parseCreateStock).stockId
+            eq(call(client.stopStock(StopStockRequest(stockId = spare, stockCreatorMchid = mchid)), client::parseStopStock).stockId, spare, "stopped")
         }
         test("validation before signing; unknown fields named") {
-            val e = throws<WechatPayException.ValidationException> { client.createStock("""{"stock_name":"","out_request_no":"bad no!"}""") }
+            val e = throws<WechatPayException.ValidationException> { client.createStock(CreateStockRequest(stockName = "", outRequestNo = "bad no!")) }
             check(e.violations.size > 1) { "${e.violations}" }
-            val u = throws<WechatPayException.ValidationException> { client.getStock("""{"stock_id":"1","stock_creator_mchid":"$mchid","stok_typo":"x"}""") }
+            val u = throws<WechatPayException.ValidationException> { client.build("get_stock", """{"stock_id":"1","stock_creator_mchid":"$mchid","stok_typo":"x"}""") }
             eq(u.violations[0].rule, "unknown_field", "rule")
         }
         test("API error fields; a tampered or re-serialised response is rejected") {
-            val req = client.getStock("""{"stock_id":"999999999","stock_creator_mchid":"$mchid"}""")
+            val req = client.getStock(GetStockRequest(stockId = "999999999", stockCreatorMchid = mchid))
             val r = Http.send(req)
             val e = throws<WechatPayException.ApiException> { client.parseGetStock(r.status, r.headers, r.body) }
             check(e.status == r.status && e.status.toInt() >= 400 && e.apiCode != null && e.apiMessage != null && !e.retryable) { "$e" }
             check(e.body.contentEquals(r.body)) { "body" }
-            val lr = client.listStocks("""{"offset":0,"limit":10,"stock_creator_mchid":"$mchid"}""")
+            val lr = client.listStocks(ListStocksRequest(offset = 0, limit = 10, stockCreatorMchid = mchid))
             val ok = Http.send(lr)
             throws<WechatPayException.SignatureException> { client.parseListStocks(ok.status, ok.headers, String(ok.body).replace("total_count", "total_coun ").toByteArray()) }
             throws<WechatPayException.SignatureException> { client.parseListStocks(ok.status, ok.headers, Json.write(Json.parse(String(ok.body))).toByteArray() + " ".toByteArray()) }
         }
         test("a bill that does not match its hash is refused") {
-            val flow = call(client.useFlow("""{"stock_id":"$stockId"}"""))
-            val file = BillFile(flow["url"] as String, flow["hash_type"] as String, flow["hash_value"] as String)
+            val file = call(client.useFlow(UseFlowRequest(stockId = stockId)), client::parseUseFlow)
             val data = Http.send(client.billFileRequest(file)).body
             val d = BillDigest(file)
             d.update(data + " ".toByteArray())

@@ -3,7 +3,10 @@
 package com.wechatpay.coupons.test
 
 import com.wechatpay.coupons.BillDigest
-import com.wechatpay.coupons.BillFile
+import com.wechatpay.coupons.FlowFileResponse
+import com.wechatpay.coupons.HashType
+import com.wechatpay.coupons.ListStocksRequest
+import com.wechatpay.coupons.StockCollection
 import com.wechatpay.coupons.BillParser
 import com.wechatpay.coupons.Client
 import com.wechatpay.coupons.H5CouponRequest
@@ -41,9 +44,9 @@ object UnitTests {
             check("validation" in e.text) { e.text }
         }
         test("bad JSON params are a ValidationException naming the request") {
-            val e = throws<WechatPayException.ValidationException> { client.getStock("[1,2]") }
+            val e = throws<WechatPayException.ValidationException> { client.build("get_stock", "[1,2]") }
             eq(e.violations[0].field, "request", "field")
-            throws<WechatPayException.ValidationException> { client.getStock("{not json") }
+            throws<WechatPayException.ValidationException> { client.build("get_stock", "{not json") }
             throws<WechatPayException.ValidationException> { client.build("no_such_operation", "{}") }
         }
         test("Pager: offsets advance page by page and stop after the last page") {
@@ -61,6 +64,20 @@ object UnitTests {
             p.accept(page(1, Json.obj(p.currentParams()!!)["offset"].toString().toInt()))
             eq(p.nextRequest(), null, "after the last page")
             throws<WechatPayException> { Pager(client, "get_stock", "{}") }
+        }
+        test("typed pager: accept verifies and decodes each page, then moves on") {
+            val corpus = Json.obj(java.io.File(Repo.root, "tests/corpus/responses.json").readText())
+            val case = (corpus["cases"] as List<Map<String, Any?>>).first { it["name"] == "list_stocks" }
+            val signed = Client(CrossCheckTests.config().copy(now = (corpus["client"] as Map<String, Any?>)["timestamp"] as Long))
+            val h = (case["headers"] as Map<String, Any?>).mapValues { listOf(it.value as String) }
+            val body = (case["body"] as String).toByteArray()
+            val want = signed.parseListStocks(200u, h, body)
+            val p = signed.listStocksPager(ListStocksRequest(offset = 0, limit = want.limit, stockCreatorMchid = "1900000001"))
+            check("offset=0" in p.nextRequest()!!.url) { "first page" }
+            val page: StockCollection = p.accept(200u, h, body)
+            eq(page, want, "the page, typed")
+            if (want.totalCount <= want.limit) eq(p.nextRequest(), null, "one page only")
+            throws<WechatPayException.SignatureException> { p.accept(200u, h, body + " ".toByteArray()) }
         }
         test("retry advice: 5xx retries with back-off and moves host; 4xx stops; transport failures retry") {
             val a = retryAdvice(500u, """{"code":"SYSTEM_ERROR","message":"x"}""".toByteArray(), 1u)
@@ -98,7 +115,7 @@ object UnitTests {
             val row = "`9856000,`c-1,`全场代金券,`1.00,`30.00,`JSAPI,`4200001,`2026-11-27 09:59:48,`1900000001,`,`,`\n"
             val data = (head + row + "总条数\n`1\n").toByteArray()
             val sha1 = MessageDigest.getInstance("SHA-1").digest(data).joinToString("") { "%02x".format(it) }
-            val file = BillFile("https://api.mch.weixin.qq.com/v3/billdownload/file?token=x", "SHA1", sha1)
+            val file = FlowFileResponse(hashType = HashType.Sha1, hashValue = sha1, url = "https://api.mch.weixin.qq.com/v3/billdownload/file?token=x")
             val d = BillDigest(file)
             data.toList().chunked(7).forEach { d.update(it.toByteArray()) }
             val v = d.finish()

@@ -78,7 +78,8 @@ object VectorTests {
                 val ci = raw["consume_information"] as Map<String, Any?>
                 eq(use.consumeInformation?.transactionId, ci["transaction_id"], "transaction_id")
                 eq(use.consumeInformation?.goodsDetail?.size, (ci["goods_detail"] as List<*>).size, "goods lines")
-                eq(use.couponAmount, (raw["normal_coupon_information"] as Map<String, Any?>)["coupon_amount"], "coupon_amount")
+                eq(use.normalCouponInformation?.couponAmount, (raw["normal_coupon_information"] as Map<String, Any?>)["coupon_amount"], "coupon_amount")
+                eq(Json.obj(use.toJson()), Json.obj(n.resourceJson!!), "the record is the normalised resource")
                 eq(acknowledgement(null).status, 200.toUShort(), "ack")
             } else {
                 val err = try {
