@@ -58,8 +58,13 @@ fun main() {
             median(rounds, 300) { if (Jca.verify(wxPub, respMessage, respSig)) 1 else 0 },
         ),
         Triple(
+            "verified, typed response (parseCreateStock → record)",
+            median(rounds, 300) { client.parseCreateStock(200u, respHeaders, respBody).stockId.length },
+            median(rounds, 300) { if (Jca.verify(wxPub, respMessage, respSig)) Json.obj(String(respBody)).size else 0 },
+        ),
+        Triple(
             "notification (verify + AES-256-GCM + JSON)",
-            median(rounds, 300) { client.parseNotification(noteHeaders, note).plaintext.length },
+            median(rounds, 300) { client.parseNotification(noteHeaders, note).couponUse!!.couponId.length },
             median(rounds, 300) {
                 check(Jca.verify(wxPub, noteMessage, noteSig))
                 val env = Json.obj(String(note))
