@@ -165,12 +165,21 @@ impl Client {
     }
 
     /// A client from the `merchant.json` at `path` (the file or its directory), as the sandbox
-    /// writes it; `base_url` overrides the file's.
-    #[uniffi::constructor(default(base_url = None, signer = None))]
-    pub fn from_config(path: String, base_url: Option<String>, signer: Option<Arc<dyn Signer>>) -> Result<Arc<Self>> {
+    /// writes it; `base_url` overrides the file's; `now` fixes the clock (Unix seconds, as
+    /// `ClientConfig.now`; move it with `setNow`), for a sandbox started at an injected time.
+    #[uniffi::constructor(default(base_url = None, signer = None, now = None))]
+    pub fn from_config(
+        path: String,
+        base_url: Option<String>,
+        signer: Option<Arc<dyn Signer>>,
+        now: Option<i64>,
+    ) -> Result<Arc<Self>> {
         let mut o = dynamic::options_from_config(&path)?;
         if base_url.is_some() {
             o.base_url = base_url;
+        }
+        if now.is_some() {
+            o.now = now;
         }
         Ok(Arc::new(Self::from_options(o, signer)?))
     }

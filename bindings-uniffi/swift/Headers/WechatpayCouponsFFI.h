@@ -346,7 +346,7 @@ void uniffi_wechatpay_coupons_uniffi_fn_free_client(uint64_t handle, RustCallSta
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WECHATPAY_COUPONS_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_CONFIG
 #define UNIFFI_FFIDEF_UNIFFI_WECHATPAY_COUPONS_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_CONFIG
-uint64_t uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(RustBuffer path, RustBuffer base_url, RustBuffer signer, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(RustBuffer path, RustBuffer base_url, RustBuffer signer, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WECHATPAY_COUPONS_UNIFFI_FN_CONSTRUCTOR_CLIENT_NEW

@@ -1436,15 +1436,17 @@ public convenience init(config: ClientConfig, signer: Signer? = nil)throws  {
     
     /**
      * A client from the `merchant.json` at `path` (the file or its directory), as the sandbox
-     * writes it; `base_url` overrides the file's.
+     * writes it; `base_url` overrides the file's; `now` fixes the clock (Unix seconds, as
+     * `ClientConfig.now`; move it with `setNow`), for a sandbox started at an injected time.
      */
-public static func fromConfig(path: String, baseUrl: String? = nil, signer: Signer? = nil)throws  -> Client  {
+public static func fromConfig(path: String, baseUrl: String? = nil, signer: Signer? = nil, now: Int64? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeWechatPayError_lift) {
         uniffiCallStatus in
     uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(
         FfiConverterString.lower(path),
         FfiConverterOptionString.lower(baseUrl),
-        FfiConverterOptionTypeSigner.lower(signer),uniffiCallStatus
+        FfiConverterOptionTypeSigner.lower(signer),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
     )
 })
 }
@@ -15057,7 +15059,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_billparser_new() != 17077) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_from_config() != 63425) {
+    if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_from_config() != 24761) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_new() != 26352) {

@@ -952,7 +952,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_wechatpay_coupons_uniffi_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(`path`: RustBuffer.ByValue,`baseUrl`: RustBuffer.ByValue,`signer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(`path`: RustBuffer.ByValue,`baseUrl`: RustBuffer.ByValue,`signer`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_wechatpay_coupons_uniffi_fn_constructor_client_new(`config`: RustBuffer.ByValue,`signer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1696,7 +1696,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_billparser_new() and 0xFFFF) != 17077) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_from_config() and 0xFFFF) != 63425) {
+    if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_from_config() and 0xFFFF) != 24761) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wechatpay_coupons_uniffi_checksum_constructor_client_new() and 0xFFFF) != 26352) {
@@ -4684,9 +4684,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         
     /**
      * A client from the `merchant.json` at `path` (the file or its directory), as the sandbox
-     * writes it; `base_url` overrides the file's.
+     * writes it; `base_url` overrides the file's; `now` fixes the clock (Unix seconds, as
+     * `ClientConfig.now`; move it with `setNow`), for a sandbox started at an injected time.
      */
-    @Throws(WechatPayException::class) fun `fromConfig`(`path`: kotlin.String, `baseUrl`: kotlin.String? = null, `signer`: Signer? = null): Client {
+    @Throws(WechatPayException::class) fun `fromConfig`(`path`: kotlin.String, `baseUrl`: kotlin.String? = null, `signer`: Signer? = null, `now`: kotlin.Long? = null): Client {
             return FfiConverterTypeClient.lift(
     uniffiRustCallWithError(WechatPayException) { _status ->
     UniffiLib.uniffi_wechatpay_coupons_uniffi_fn_constructor_client_from_config(
@@ -4694,7 +4695,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         
         FfiConverterString.lower(`path`),
         FfiConverterOptionalString.lower(`baseUrl`),
-        FfiConverterOptionalTypeSigner.lower(`signer`),_status)
+        FfiConverterOptionalTypeSigner.lower(`signer`),
+        FfiConverterOptionalLong.lower(`now`),_status)
 }
     )
     }

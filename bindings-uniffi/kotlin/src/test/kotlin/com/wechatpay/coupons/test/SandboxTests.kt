@@ -38,7 +38,9 @@ import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
 
-class Sandbox(mode: String) : AutoCloseable {
+/** A sandbox process; with [startTime] (RFC 3339) its clock starts there, not at the wall clock,
+ * and [client] pins the client's clock to the sandbox's, so a run does not depend on the hour. */
+class Sandbox(mode: String, private val startTime: String? = null) : AutoCloseable {
     private val proc: Process
     val baseUrl: String
     val config: String
@@ -47,7 +49,9 @@ class Sandbox(mode: String) : AutoCloseable {
         val bin = System.getenv("WECHATPAY_SANDBOX_BIN") ?: File(Repo.root, "target/debug/wechatpay-coupons").path
         check(File(bin).canExecute()) { "sandbox binary $bin not built (cargo build -p wechatpay-coupons-cli)" }
         val dir = Files.createTempDirectory("wcsb-kt-").toString()
-        proc = ProcessBuilder(bin, "sandbox", "--port", "0", "--dir", dir, "--mode", mode, "--bills-anytime").redirectErrorStream(true).start()
+        val args = mutableListOf(bin, "sandbox", "--port", "0", "--dir", dir, "--mode", mode, "--bills-anytime")
+        if (startTime != null) args += listOf("--start-time", startTime)
+        proc = ProcessBuilder(args).redirectErrorStream(true).start()
         val out = proc.inputStream.bufferedReader()
         var url = ""
         var cfg = ""
@@ -68,7 +72,11 @@ class Sandbox(mode: String) : AutoCloseable {
 
     val appid: String get() = field(File(config).readText(), "appid")
 
-    fun client(): Client = Client.fromConfig(config)
+    /** The sandbox's clock (Unix seconds), from `/sandbox/clock`. */
+    fun now(): Long = Regex("\"now\"\\s*:\\s*(\\d+)").find(get("/sandbox/clock"))!!.groupValues[1].toLong()
+
+    /** A client from the sandbox's merchant.json; on an injected clock, fixed at the sandbox's time. */
+    fun client(): Client = Client.fromConfig(config, now = startTime?.let { now() })
 
     fun post(path: String, json: String): Int = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
@@ -84,16 +92,24 @@ class Sandbox(mode: String) : AutoCloseable {
 }
 
 object SandboxTests {
+    /** Ten seconds before midnight in Beijing. */
+    const val MIDNIGHT = "2026-12-31T23:59:50+08:00"
+
+    /** Five seconds before 10:00 in Beijing. */
+    const val TEN_AM = "2027-01-01T09:59:55+08:00"
+
     fun run() {
+        // Injected clocks at the edges of the day in Beijing: the campaign crosses midnight, the
+        // certificate run crosses 10:00 (the demo once failed from 00:00 to 09:59 Beijing time).
         val sb = try {
-            Sandbox("public-key")
+            Sandbox("public-key", MIDNIGHT)
         } catch (e: Throwable) {
             test("sandbox starts") { throw e }
             return
         }
         sb.use { runWith(it) }
         test("certificate mode: download, trust on first use, then verify and encrypt") {
-            Sandbox("certificate").use { s ->
+            Sandbox("certificate", TEN_AM).use { s ->
                 val cfg = Json.obj(File(s.config).readText())
                 val base = File(s.config).parentFile
                 val client = Client(
@@ -101,6 +117,7 @@ object SandboxTests {
                         mchid = cfg["mchid"] as String, merchantSerial = cfg["merchant_serial"] as String,
                         privateKey = KeyMaterial.text(File(base, cfg["merchant_key_file"] as String).readText()),
                         apiv3Key = KeyMaterial.text(File(base, cfg["apiv3_key_file"] as String).readText().trim()), baseUrl = s.baseUrl,
+                        now = s.now(),
                     ),
                 )
                 eq(client.trustedKeys(), emptyList<String>(), "nothing trusted yet")
@@ -120,6 +137,11 @@ object SandboxTests {
         val mchid = client.mchid()
         var stockId = ""
         var coupons = emptyList<Pair<String, String>>()
+        test("the sandbox and the client run on the injected clock") {
+            val t = client.now()
+            check(t in 1798732790L..1798732790L + 120) { "client clock $t" }
+            check(sb.now() - t in 0..120) { "sandbox clock ${sb.now()}" }
+        }
         test("example Campaign.kt: upload, create, start, callback, send, pager, COUPON.USE notification, use-flow bill") {
             val r = campaign(client, sb.appid) { couponId, openid ->
                 eq(sb.post("/sandbox/use", """{"coupon_id":"$couponId","openid":"$openid","order_amount":3000}"""), 200, "use")
