@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -33,8 +33,16 @@ LOGO = base64.b64decode(
 Sender = Callable[[wc.Request], Tuple[int, Any, bytes]]
 
 
+# Injected clocks at the edges of the day in Beijing: the campaign starts ten seconds before
+# midnight, the certificate run five seconds before 10:00 (the demo once failed from 00:00 to
+# 09:59 Beijing time). Clients are pinned to the sandbox's clock, so no test here reads the hour.
+MIDNIGHT = "2026-12-31T23:59:50+08:00"
+TEN_AM = "2027-01-01T09:59:55+08:00"
+
+
 class Sandbox:
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, start_time: Optional[str] = None) -> None:
+        self.start_time = start_time
         if not BIN.is_file():
             msg = f"sandbox binary {BIN} not built (cargo build -p wechatpay-coupons-cli)"
             if os.environ.get("CI") == "true":
@@ -42,7 +50,8 @@ class Sandbox:
             pytest.skip(msg)
         self.dir = tempfile.mkdtemp(prefix="wcsb-")
         self.proc = subprocess.Popen(
-            [str(BIN), "sandbox", "--port", "0", "--dir", self.dir, "--mode", mode, "--bills-anytime"],
+            [str(BIN), "sandbox", "--port", "0", "--dir", self.dir, "--mode", mode, "--bills-anytime"]
+            + (["--start-time", start_time] if start_time else []),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -63,7 +72,14 @@ class Sandbox:
             self.stop()
             pytest.fail("sandbox did not start")
 
+    def protocol_now(self) -> int:
+        """The sandbox's protocol clock (what request timestamps are checked against)."""
+        return int(self.get("/sandbox/clock")["protocol_now"])
+
     def client(self, **kw: Any) -> wc.Client:
+        """A client for the sandbox's merchant; on an injected clock, fixed at the sandbox's time."""
+        if self.start_time:
+            kw.setdefault("now", self.protocol_now())
         return wc.Client.from_config(self.config, **kw)
 
     def post(self, path: str, body: Dict[str, Any]) -> Tuple[int, Any]:
@@ -87,7 +103,7 @@ class Sandbox:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox("public-key")
+    sb = Sandbox("public-key", start_time=MIDNIGHT)
     yield sb
     sb.stop()
 
@@ -111,6 +127,12 @@ def send_httpx(req: wc.Request) -> Tuple[int, Any, bytes]:
 
 
 SENDERS: Dict[str, Sender] = {"urllib": send_urllib, "requests": send_requests, "httpx": send_httpx}
+
+
+def test_the_sandbox_and_clients_run_on_the_injected_clock(sandbox: Sandbox) -> None:
+    start = 1798732790  # MIDNIGHT
+    assert start <= sandbox.client().now() <= start + 600
+    assert 0 <= sandbox.protocol_now() - start <= 600
 
 
 @pytest.mark.parametrize("transport", list(SENDERS))
@@ -287,7 +309,7 @@ def test_tampered_response_is_rejected(sandbox: Sandbox) -> None:
 
 
 def test_certificate_mode_refresh() -> None:
-    sb = Sandbox("certificate")
+    sb = Sandbox("certificate", start_time=TEN_AM)
     try:
         cfg = json.loads(Path(sb.config).read_text())
         base = Path(sb.config).parent
@@ -298,6 +320,7 @@ def test_certificate_mode_refresh() -> None:
             (base / cfg["merchant_key_file"]).read_text(),
             (base / cfg["apiv3_key_file"]).read_text().strip(),
             base_url=sb.base_url,
+            now=sb.protocol_now(),
         )
         assert client.trusted_keys() == []
         req = client.certificates_request()

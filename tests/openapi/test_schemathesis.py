@@ -26,7 +26,7 @@ import time
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 import hypothesis
 import pytest
@@ -49,6 +49,9 @@ DOCUMENT = REPO / "openapi" / "wechatpay-coupons.openapi.json"
 BIN = Path(os.environ.get("WECHATPAY_SANDBOX_BIN", REPO / "target" / "debug" / "wechatpay-coupons"))
 MAX_EXAMPLES = int(os.environ.get("OPENAPI_MAX_EXAMPLES", "50"))
 SEED = 20261204
+# The sandbox's clock starts ten seconds before midnight in Beijing (an injected time, so the run
+# does not depend on the hour); the client signs on the sandbox's clock.
+START = "2026-12-31T23:59:50+08:00"
 
 schema = schemathesis.openapi.from_path(str(DOCUMENT))
 schema.config.generation.update(
@@ -68,7 +71,7 @@ class Sandbox:
             pytest.fail(f"sandbox binary {BIN} not built (cargo build -p wechatpay-coupons-cli)")
         self.dir = tempfile.mkdtemp(prefix="wcsb-openapi-")
         self.proc = subprocess.Popen(
-            [str(BIN), "sandbox", "--port", "0", "--dir", self.dir, "--bills-anytime"],
+            [str(BIN), "sandbox", "--port", "0", "--dir", self.dir, "--bills-anytime", "--start-time", START],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -87,7 +90,14 @@ class Sandbox:
         if not (self.base_url and self.config):
             self.stop()
             pytest.fail("sandbox did not start")
-        self.client = wc.Client.from_config(self.config)
+        clock = json.loads(requests.get(self.base_url + "/sandbox/clock", timeout=10).content)
+        self._protocol_start = int(clock["protocol_now"])
+        self._since = time.monotonic()
+        self.client = wc.Client.from_config(self.config, now=self.protocol_now())
+
+    def protocol_now(self) -> int:
+        """The sandbox's protocol clock, read once and run on with the monotonic clock."""
+        return self._protocol_start + int(time.monotonic() - self._since)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -107,14 +117,16 @@ class SignWithBinding(requests.auth.AuthBase):
     """Signs the prepared request (exact URL and body bytes; for the image upload the `meta`
     part, whatever Content-Type the example declares) with the Python binding."""
 
-    def __init__(self, client: wc.Client) -> None:
+    def __init__(self, client: wc.Client, clock: Callable[[], int]) -> None:
         self.client = client
+        self.clock = clock
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         body: bytes = r.body if isinstance(r.body, bytes) else r.body.encode() if isinstance(r.body, str) else b""
         if (r.path_url or "").endswith(UPLOAD_PATH):
             m = META.search(body)
             body = m.group(1) if m else b""
+        self.client.set_now(self.clock())
         try:
             signed = self.client.sign(r.method or "GET", r.url or "", body)
         except wc.ValidationError:
@@ -139,7 +151,7 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(scope="session")
 def session(sandbox: Sandbox) -> requests.Session:
     s = requests.Session()
-    s.auth = SignWithBinding(sandbox.client)
+    s.auth = SignWithBinding(sandbox.client, sandbox.protocol_now)
     return s
 
 
@@ -200,6 +212,7 @@ def test_a_well_formed_campaign_gets_2xx_that_conform_and_verify(sandbox: Sandbo
     refused by the business rules, which the schemas do not carry): each answer must be a 2xx
     that passes the same checks."""
     client = sandbox.client
+    client.set_now(sandbox.protocol_now())
     mchid = client.mchid
     appid = json.loads(Path(sandbox.config).read_text())["appid"]
     checks = [

@@ -53,14 +53,25 @@ function runNode(file, args, cwd, timeoutMs = 60_000) {
   });
 }
 
+/**
+ * Injected sandbox clocks at the edges of the day in Beijing: the main run starts ten seconds
+ * before midnight, the certificate run five seconds before 10:00 (the demo once failed from 00:00
+ * to 09:59 Beijing time). Our clients run on the sandbox's clock. The examples read the wall
+ * clock, as a merchant's code does, so they run against a second sandbox on real time.
+ */
+const MIDNIGHT = '2026-12-31T23:59:50+08:00';
+const TEN_AM = '2027-01-01T09:59:55+08:00';
+
 describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
   let sb;
+  let wall;
   let work;
   let examples;
   let appid;
 
   before(async () => {
-    sb = await Sandbox.start();
+    sb = await Sandbox.start({ args: ['--start-time', MIDNIGHT] });
+    wall = await Sandbox.start();
     appid = JSON.parse(readFileSync(sb.config, 'utf8')).appid;
     work = exampleWorkspace();
     examples = {
@@ -69,13 +80,23 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
   });
   after(async () => {
     await sb?.stop();
+    await wall?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  /** A client for the sandbox's merchant on the sandbox's protocol clock. */
-  async function sandboxClient(overrides = {}) {
-    return Client.fromConfig(sb.dir, { now: await sb.clientClock(), ...overrides });
+  /** A client for the merchant of sandbox `on` on that sandbox's protocol clock. */
+  async function sandboxClient(overrides = {}, on = sb) {
+    return Client.fromConfig(on.dir, { now: await on.clientClock(), ...overrides });
   }
+
+  test('the sandbox and our clients run on the injected clock', async () => {
+    const start = Date.parse(MIDNIGHT) / 1000;
+    const { business, protocol } = await sb.clock();
+    assert.ok(business >= start && business < start + 600, String(business));
+    assert.ok(protocol >= start && protocol < start + 600, String(protocol));
+    const c = await sandboxClient();
+    assert.ok(c.now() >= start && c.now() < start + 600, String(c.now()));
+  });
 
   test('every operation of the catalogue, notifications and bills', async () => {
     const client = await sandboxClient();
@@ -345,9 +366,9 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
   });
 
   test('Client.fromConfig: the folder or its merchant.json; overrides win', async () => {
-    const cfg = JSON.parse(readFileSync(sb.config, 'utf8'));
-    const fromDir = Client.fromConfig(sb.dir);
-    const fromFile = Client.fromConfig(sb.config);
+    const cfg = JSON.parse(readFileSync(wall.config, 'utf8'));
+    const fromDir = Client.fromConfig(wall.dir); // the default clock: real time, as the sandbox `wall`
+    const fromFile = Client.fromConfig(wall.config);
     for (const c of [fromDir, fromFile]) {
       assert.equal(c.mchid, cfg.mchid);
       assert.equal(c.merchantSerial, cfg.merchant_serial);
@@ -357,17 +378,17 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
     // the default clock works against the sandbox too (its protocol clock is real time)
     const page = await fromDir.call('list_stocks', { offset: 0, limit: 10, stock_creator_mchid: cfg.mchid }, fetchSend);
     assert.equal(typeof page.total_count, 'number');
-    const fixed = Client.fromConfig(sb.dir, { now: 1_800_000_000 });
+    const fixed = Client.fromConfig(wall.dir, { now: 1_800_000_000 });
     assert.equal(fixed.now(), 1_800_000_000);
     // no key material in what a client shows
     const shown = `${JSON.stringify(fromDir)} ${String(fromDir)}`;
-    const apiv3 = readFileSync(join(sb.dir, cfg.apiv3_key_file), 'utf8').trim();
+    const apiv3 = readFileSync(join(wall.dir, cfg.apiv3_key_file), 'utf8').trim();
     assert.ok(!shown.includes(apiv3));
     assert.ok(!shown.includes('PRIVATE KEY'));
   });
 
   test('examples/node/campaign.mjs runs as written', async () => {
-    const out = await runNode(join(work, 'campaign.mjs'), [sb.dir], work);
+    const out = await runNode(join(work, 'campaign.mjs'), [wall.dir], work);
     assert.equal(out.code, 0, out.stderr + out.stdout);
     assert.match(out.stdout, /^created stock \d+$/m);
     assert.match(out.stdout, /^sent coupon (\d+)$/m);
@@ -379,7 +400,7 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
 
   /** Starts a receiver example as its own process; runs a use against it; returns what it printed. */
   async function receiverExample(file) {
-    const p = spawn(process.execPath, [join(work, file), sb.dir, '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(work, file), wall.dir, '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', (d) => { stderr += d; });
     const lines = [];
@@ -387,11 +408,11 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
     rl.on('line', (l) => lines.push(l));
     try {
       const url = (await until(() => lines.find((l) => l.startsWith('listening on ')), `${file} to listen`)).slice('listening on '.length);
-      const client = await sandboxClient();
+      const client = await sandboxClient({}, wall);
       const mchid = client.mchid;
       const call = async (req) => client.parse(req.operation, ...Object.values(await fetchSend(req)));
       await call(client.setCallback({ mchid, notify_url: url, switch: true }));
-      const { business } = await sb.clock();
+      const { business } = await wall.clock();
       const stock = await call(client.createStock({
         stock_name: '接收示例', belong_merchant: mchid,
         available_begin_time: beijing(business), available_end_time: beijing(business + 86400),
@@ -402,11 +423,12 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
       }));
       await call(client.startStock({ stock_id: stock.stock_id, stock_creator_mchid: mchid }));
       const openid = `oReceiver${file.length}`;
-      const { coupon_id: couponId } = await call(client.sendCoupon({ openid, stock_id: stock.stock_id, appid, stock_creator_mchid: mchid, out_request_no: client.outRequestNo() }));
-      const paid = await sb.post('/sandbox/use', { coupon_id: couponId, openid, order_amount: 3000 });
+      const wallAppid = JSON.parse(readFileSync(wall.config, 'utf8')).appid;
+      const { coupon_id: couponId } = await call(client.sendCoupon({ openid, stock_id: stock.stock_id, appid: wallAppid, stock_creator_mchid: mchid, out_request_no: client.outRequestNo() }));
+      const paid = await wall.post('/sandbox/use', { coupon_id: couponId, openid, order_amount: 3000 });
       assert.equal(paid.status, 200);
       await until(() => lines.includes(`coupon used: ${couponId} USED`), `${file} to print the event (${stderr})`);
-      await until(async () => (await sb.get('/sandbox/notifications')).data.some((d) => d.id === paid.body.notification_id && d.acknowledged), 'the acknowledgement');
+      await until(async () => (await wall.get('/sandbox/notifications')).data.some((d) => d.id === paid.body.notification_id && d.acknowledged), 'the acknowledgement');
       return lines;
     } finally {
       p.kill();
@@ -424,7 +446,7 @@ describe('sandbox end to end (fetch)', { skip: missing ?? false }, () => {
 
 describe('sandbox in certificate mode (fetch)', { skip: missing ?? false }, () => {
   test('bootstrap: download the platform certificates, trust on first use, then call', async () => {
-    const sb = await Sandbox.start({ mode: 'certificate' });
+    const sb = await Sandbox.start({ mode: 'certificate', args: ['--start-time', TEN_AM] });
     try {
       const cfg = JSON.parse(readFileSync(sb.config, 'utf8'));
       const file = (k) => readFileSync(join(sb.dir, cfg[k]), 'utf8');
@@ -460,7 +482,7 @@ describe('sandbox in certificate mode (fetch)', { skip: missing ?? false }, () =
 
 describe('sandbox sending probe signatures (fetch)', { skip: missing ?? false }, () => {
   test('a WECHATPAY/SIGNTEST/ response is a ProbeSignatureError; a probed notification is refused', async () => {
-    const sb = await Sandbox.start({ args: ['--probe-rate', '1'] });
+    const sb = await Sandbox.start({ args: ['--probe-rate', '1', '--start-time', MIDNIGHT] });
     let receiver;
     try {
       const client = Client.fromConfig(sb.dir, { now: await sb.clientClock() });

@@ -31,11 +31,17 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts `wechatpay-coupons sandbox --port 0 --dir D --bills-anytime`. */
+/**
+ * The sandbox's clock starts ten seconds before midnight in Beijing (an injected time, so the run
+ * does not depend on the hour); requests are signed on the sandbox's protocol clock.
+ */
+const START = '2026-12-31T23:59:50+08:00';
+
+/** Starts `wechatpay-coupons sandbox --port 0 --dir D --bills-anytime --start-time START`. */
 async function startSandbox() {
   assert.ok(fs.existsSync(BIN), `sandbox binary ${BIN} not built (cargo build -p wechatpay-coupons-cli --bin wechatpay-coupons)`);
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'console-test-')), 'merchant');
-  const proc = spawn(BIN, ['sandbox', '--port', '0', '--dir', dir, '--bills-anytime'], {
+  const proc = spawn(BIN, ['sandbox', '--port', '0', '--dir', dir, '--bills-anytime', '--start-time', START], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: proc.stdout });
