@@ -181,6 +181,24 @@ fn a_request_record_sends_only_the_fields_it_was_given() -> TestResult {
 }
 
 #[test]
+fn a_record_missing_a_path_parameter_is_refused_naming_it() -> TestResult {
+    let ops = load("operations.json")?;
+    let c = client(&ops["client"])?;
+    let got = c.get_stock(
+        GetStockRequest {
+            stock_id: None,
+            stock_creator_mchid: Some("1900000001".into()),
+        },
+        None,
+    );
+    let Err(WechatPayError::ValidationError { violations, .. }) = got else {
+        return Err(format!("expected a validation error, got {got:?}").into());
+    };
+    assert!(violations.iter().any(|v| v.field == "stock_id"), "{violations:?}");
+    Ok(())
+}
+
+#[test]
 fn a_value_that_does_not_fit_its_record_is_a_decode_error_naming_the_operation() -> TestResult {
     let got = models::response_round_trip("get_stock", serde_json::json!({ "stock_id": 7 }));
     let Some(Err(WechatPayError::DecodeError { code, text, .. })) = got else {
