@@ -255,7 +255,8 @@ pub struct Notification {
     pub summary: String,
     /// The resource's original type.
     pub original_type: String,
-    /// `COUPON.USE`, typed; `None` for other events.
+    /// `COUPON.USE`, typed; `None` for other events (and, should a future resource not fit the
+    /// record, for that one too: `resource_json` and `plaintext` always hold the resource).
     pub coupon_use: Option<crate::models::CouponUseEvent>,
     /// The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when
     /// the plaintext is not JSON.

@@ -8480,7 +8480,8 @@ public struct Notification: Equatable, Hashable {
      */
     public var originalType: String
     /**
-     * `COUPON.USE`, typed; `None` for other events.
+     * `COUPON.USE`, typed; `None` for other events (and, should a future resource not fit the
+     * record, for that one too: `resource_json` and `plaintext` always hold the resource).
      */
     public var couponUse: CouponUseEvent?
     /**
@@ -8523,7 +8524,8 @@ public struct Notification: Equatable, Hashable {
          * The resource's original type.
          */originalType: String, 
         /**
-         * `COUPON.USE`, typed; `None` for other events.
+         * `COUPON.USE`, typed; `None` for other events (and, should a future resource not fit the
+         * record, for that one too: `resource_json` and `plaintext` always hold the resource).
          */couponUse: CouponUseEvent?, 
         /**
          * The decrypted resource as JSON text (`COUPON.USE` in its normalised shape); `None` when

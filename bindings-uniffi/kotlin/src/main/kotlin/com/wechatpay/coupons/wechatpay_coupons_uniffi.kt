@@ -10701,7 +10701,8 @@ data class Notification (
     var `originalType`: kotlin.String
     , 
     /**
-     * `COUPON.USE`, typed; `None` for other events.
+     * `COUPON.USE`, typed; `None` for other events (and, should a future resource not fit the
+     * record, for that one too: `resource_json` and `plaintext` always hold the resource).
      */
     var `couponUse`: CouponUseEvent?
     , 
