@@ -1,5 +1,6 @@
 // JVM benchmark: the uniffi binding (through JNA) against the JDK's own crypto (JCA) doing the
-// same work in the same JVM. One run; medians of per-operation times over rounds.
+// same work in the same JVM. One run; medians of per-operation times over rounds, the two sides
+// timed in turns.
 package com.wechatpay.coupons.bench
 
 import com.wechatpay.coupons.Client
@@ -12,15 +13,28 @@ import javax.crypto.Cipher
 
 private var sink = 0
 
-/** Median per-operation time in microseconds over [rounds] rounds of [n] operations. */
-private fun median(rounds: Int, n: Int, op: () -> Int): Double {
-    repeat(n * 3) { sink += op() } // warm-up
-    val perOp = (0 until rounds).map {
-        val t = System.nanoTime()
-        repeat(n) { sink += op() }
-        (System.nanoTime() - t) / 1000.0 / n
-    }.sorted()
-    return perOp[rounds / 2]
+/** Per-operation time in microseconds of one round of [n] operations. */
+private fun round(n: Int, op: () -> Int): Double {
+    val t = System.nanoTime()
+    repeat(n) { sink += op() }
+    return (System.nanoTime() - t) / 1000.0 / n
+}
+
+/**
+ * Median per-operation times (µs) of [ours] and [jca] over [rounds] rounds of [n] operations each,
+ * the two timed in turns (ours, JCA, ours, …) so that both see the same machine state, after a
+ * warm-up of both past the JIT's tiers.
+ */
+private fun medians(rounds: Int, n: Int, ours: () -> Int, jca: () -> Int): Pair<Double, Double> {
+    System.gc() // start each row without the previous row's garbage
+    repeat(n * 20) { sink += ours(); sink += jca() }
+    val a = ArrayList<Double>()
+    val b = ArrayList<Double>()
+    repeat(rounds) {
+        a += round(n, ours)
+        b += round(n, jca)
+    }
+    return a.sorted()[rounds / 2] to b.sorted()[rounds / 2]
 }
 
 fun main() {
@@ -46,26 +60,30 @@ fun main() {
     val apiv3 = Repo.k("apiv3_key")
 
     val rounds = 15
+    fun row(name: String, n: Int, ours: () -> Int, jca: () -> Int): Triple<String, Double, Double> {
+        val (a, b) = medians(rounds, n, ours, jca)
+        return Triple(name, a, b)
+    }
     val rows = listOf(
-        Triple(
-            "signed request (SHA256withRSA, 2048)",
-            median(rounds, 100) { client.sign("POST", url, body).signature.length },
-            median(rounds, 100) { Jca.sign(mchKey, message).length },
+        row(
+            "signed request (SHA256withRSA, 2048)", 100,
+            { client.sign("POST", url, body).signature.length },
+            { Jca.sign(mchKey, message).length },
         ),
-        Triple(
-            "response verification",
-            median(rounds, 300) { client.verify(respHeaders, respBody).keyId.length },
-            median(rounds, 300) { if (Jca.verify(wxPub, respMessage, respSig)) 1 else 0 },
+        row(
+            "response verification", 300,
+            { client.verify(respHeaders, respBody).keyId.length },
+            { if (Jca.verify(wxPub, respMessage, respSig)) 1 else 0 },
         ),
-        Triple(
-            "verified, typed response (parseCreateStock → record)",
-            median(rounds, 300) { client.parseCreateStock(200u, respHeaders, respBody).stockId.length },
-            median(rounds, 300) { if (Jca.verify(wxPub, respMessage, respSig)) Json.obj(String(respBody)).size else 0 },
+        row(
+            "verified, typed response (parseCreateStock → record)", 300,
+            { client.parseCreateStock(200u, respHeaders, respBody).stockId.length },
+            { if (Jca.verify(wxPub, respMessage, respSig)) Json.obj(String(respBody)).size else 0 },
         ),
-        Triple(
-            "notification (verify + AES-256-GCM + JSON)",
-            median(rounds, 300) { client.parseNotification(noteHeaders, note).couponUse!!.couponId.length },
-            median(rounds, 300) {
+        row(
+            "notification (verify + AES-256-GCM + JSON)", 300,
+            { client.parseNotification(noteHeaders, note).couponUse!!.couponId.length },
+            {
                 check(Jca.verify(wxPub, noteMessage, noteSig))
                 val env = Json.obj(String(note))
                 @Suppress("UNCHECKED_CAST")
@@ -74,10 +92,10 @@ fun main() {
                 Json.obj(String(pt)).size
             },
         ),
-        Triple(
-            "construction (private key + public key)",
-            median(rounds, 50) { Client(CrossCheckTests.config(now)).use { it.mchid().length } },
-            median(rounds, 50) { Jca.privateKey(Repo.key("merchant_key.pem")).hashCode() xor Jca.publicKey(Repo.key("wechatpay_pub_key.pem")).hashCode() },
+        row(
+            "construction (private key + public key)", 50,
+            { Client(CrossCheckTests.config(now)).use { it.mchid().length } },
+            { Jca.privateKey(Repo.key("merchant_key.pem")).hashCode() xor Jca.publicKey(Repo.key("wechatpay_pub_key.pem")).hashCode() },
         ),
     )
     println("| measure | uniffi via JNA (µs, median) | raw JCA (µs, median) | ratio |")
