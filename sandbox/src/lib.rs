@@ -42,6 +42,7 @@ pub mod merchant;
 pub mod notify;
 pub mod receiver;
 pub mod request_log;
+pub mod routes;
 pub mod serve;
 pub mod server;
 pub mod sign_diagnosis;

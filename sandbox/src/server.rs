@@ -488,24 +488,32 @@ async fn dispatch(
     }
     let headers = parts.headers;
     let (logged_headers, logged_body, logged_target) = (headers.clone(), body.clone(), target.clone());
-    let s = shared.clone();
-    // RSA work and the state lock are blocking: keep them off the async workers.
-    let result = tokio::task::spawn_blocking(move || {
-        let r = api(&s, &method, &target, &path, &query, &headers, &body);
-        // Nothing is answered before the state changes it shows are durable.
-        s.sync_state().and(r)
-    })
-    .await;
-    let (response, response_body) = match result {
-        Ok(Ok(Reply::Signed(key, status, v))) => (signed(&shared, key, status, &v), v.to_string().into_bytes()),
-        Ok(Ok(Reply::File(bytes))) => {
-            let summary = format!("(file, {} bytes)", bytes.len()).into_bytes();
-            (plain(&shared, 200, "text/plain; charset=utf-8", bytes), summary)
-        }
-        Ok(Err(e)) => (error_response(&shared, &e), e.body_json()),
-        Err(_) => {
-            let e = ApiErr::new(500, "SYSTEM_ERROR", "internal error");
-            (error_response(&shared, &e), e.body_json())
+    let allowed = crate::routes::allowed_methods(&path);
+    let (response, response_body) = if !allowed.is_empty() && !allowed.contains(&method.as_str()) {
+        // A known path with another method: 405 with an empty body, as WeChat Pay answers.
+        let mut r = plain(&shared, 405, "application/json", Vec::new());
+        set(&mut r, "Allow", &allowed.join(", "));
+        (r, Vec::new())
+    } else {
+        let s = shared.clone();
+        // RSA work and the state lock are blocking: keep them off the async workers.
+        let result = tokio::task::spawn_blocking(move || {
+            let r = api(&s, &method, &target, &path, &query, &headers, &body);
+            // Nothing is answered before the state changes it shows are durable.
+            s.sync_state().and(r)
+        })
+        .await;
+        match result {
+            Ok(Ok(Reply::Signed(key, status, v))) => (signed(&shared, key, status, &v), v.to_string().into_bytes()),
+            Ok(Ok(Reply::File(bytes))) => {
+                let summary = format!("(file, {} bytes)", bytes.len()).into_bytes();
+                (plain(&shared, 200, "text/plain; charset=utf-8", bytes), summary)
+            }
+            Ok(Err(e)) => (error_response(&shared, &e), e.body_json()),
+            Err(_) => {
+                let e = ApiErr::new(500, "SYSTEM_ERROR", "internal error");
+                (error_response(&shared, &e), e.body_json())
+            }
         }
     };
     let answered = crate::request_log::Answered {

@@ -140,3 +140,45 @@ fn a_stock_without_no_cash_is_refused_with_a_message_saying_what_to_send() {
         assert_eq!(status, 200, "{what}: {page}");
     }
 }
+
+/// A known path asked with another method is answered as WeChat Pay does: 405, empty body, with
+/// `Allow`, before any signature check; the core reads it as an API error without a code.
+#[test]
+fn a_known_path_with_the_wrong_method_is_a_405_with_an_empty_body() {
+    let (_sb, client) = start();
+    let a = agent(Duration::from_secs(10));
+    for (method, path, allow) in [
+        (Method::Delete, "/v3/marketing/favor/stocks/9856000", "GET"),
+        (Method::Get, "/v3/marketing/favor/stocks/9856000/start", "POST"),
+        (Method::Put, "/v3/marketing/favor/users/o1/coupons", "GET, POST"),
+        (Method::Post, "/v3/certificates", "GET"),
+    ] {
+        let req = client.request(method, path, Vec::new()).unwrap();
+        let resp = send(&a, &req).unwrap();
+        assert_eq!(resp.status, 405, "{method:?} {path}");
+        assert!(resp.body.is_empty(), "{method:?} {path}");
+        assert_eq!(resp.headers.get("allow"), Some(allow), "{method:?} {path}");
+        let e = client.parse_response(&resp).unwrap_err();
+        assert_eq!(e.code(), "api.http_error", "{e}");
+        assert!(e.to_string().contains("HTTP 405"), "{e}");
+    }
+    // Unsigned: still 405, the method is checked first.
+    let mut unsigned = client
+        .request(Method::Delete, "/v3/marketing/favor/callbacks", Vec::new())
+        .unwrap();
+    let mut kept = wechatpay_coupons::Headers::new();
+    for (n, v) in unsigned
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
+    {
+        kept.append(n, v);
+    }
+    unsigned.headers = kept;
+    assert_eq!(send(&a, &unsigned).unwrap().status, 405);
+    // An unknown path is not a 405.
+    let req = client
+        .request(Method::Get, "/v3/marketing/favor/nothing-here", Vec::new())
+        .unwrap();
+    assert_eq!(send(&a, &req).unwrap().status, 404);
+}
