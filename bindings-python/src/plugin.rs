@@ -3,8 +3,8 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use wechatpay_coupons::favor::plugin::{
-    ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5, plugin_sign as core_plugin_sign,
-    v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
+    ApiV2Key, CouponProduct, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5,
+    plugin_sign as core_plugin_sign, v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
 };
 
 use crate::convert::json_to_py;
@@ -94,28 +94,22 @@ fn plugin_sign<'py>(
         let stock_id = req_str(py, d, "stock_id", &path)?;
         let out_request_no = req_str(py, d, "out_request_no", &path)?;
         let product = opt_str(d, "product")?.unwrap_or_else(|| "favor".into());
-        let mut p = match product.as_str() {
-            "favor" => SendCouponParam::favor(
-                stock_id,
-                out_request_no,
-                opt_str(d, "create_coupon_merchant")?.unwrap_or_default(),
-            ),
-            "busifavor" => SendCouponParam::busifavor(stock_id, out_request_no),
-            other => {
-                return Err(invalid(
-                    py,
-                    &format!("{path}.product"),
-                    "invalid_input",
-                    format!("\"favor\" or \"busifavor\", got {other:?}"),
-                ));
-            }
-        };
-        if product == "busifavor" {
-            p.create_coupon_merchant = opt_str(d, "create_coupon_merchant")?;
-        }
-        p.coupon_code = opt_str(d, "coupon_code")?;
-        p.customize_send_time = opt_str(d, "customize_send_time")?;
-        params.push(p);
+        let product = CouponProduct::by_name(&product).ok_or_else(|| {
+            invalid(
+                py,
+                &format!("{path}.product"),
+                "invalid_input",
+                format!("\"favor\" or \"busifavor\", got {product:?}"),
+            )
+        })?;
+        params.push(SendCouponParam::of(
+            product,
+            stock_id,
+            out_request_no,
+            opt_str(d, "create_coupon_merchant")?,
+            opt_str(d, "coupon_code")?,
+            opt_str(d, "customize_send_time")?,
+        ));
     }
     let payload = core_plugin_sign(send_coupon_merchant, &params, &key(py, apiv2_key)?).py_err(py)?;
     let value: serde_json::Value =

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use wechatpay_coupons::favor::plugin::{
-    ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5, plugin_sign as core_plugin_sign,
-    v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
+    ApiV2Key, CouponProduct, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5,
+    plugin_sign as core_plugin_sign, v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
 };
 
 use crate::error::{Result, Violation, invalid};
@@ -126,27 +126,20 @@ pub fn plugin_sign(
 ) -> Result<SendCouponPayload> {
     let mut params = Vec::with_capacity(entries.len());
     for (i, e) in entries.into_iter().enumerate() {
-        let mut p = match e.product.as_deref().unwrap_or("favor") {
-            "favor" => SendCouponParam::favor(
-                e.stock_id,
-                e.out_request_no,
-                e.create_coupon_merchant.unwrap_or_default(),
-            ),
-            "busifavor" => {
-                let mut p = SendCouponParam::busifavor(e.stock_id, e.out_request_no);
-                p.create_coupon_merchant = e.create_coupon_merchant;
-                p
-            }
-            _ => {
-                return Err(invalid(
-                    &format!("send_coupon_params[{i}].product"),
-                    "\"favor\" or \"busifavor\"",
-                ));
-            }
-        };
-        p.coupon_code = e.coupon_code;
-        p.customize_send_time = e.customize_send_time;
-        params.push(p);
+        let product = CouponProduct::by_name(e.product.as_deref().unwrap_or("favor")).ok_or_else(|| {
+            invalid(
+                &format!("send_coupon_params[{i}].product"),
+                "\"favor\" or \"busifavor\"",
+            )
+        })?;
+        params.push(SendCouponParam::of(
+            product,
+            e.stock_id,
+            e.out_request_no,
+            e.create_coupon_merchant,
+            e.coupon_code,
+            e.customize_send_time,
+        ));
     }
     let payload = core_plugin_sign(&send_coupon_merchant, &params, &key(apiv2_key)?)?;
     Ok(SendCouponPayload {

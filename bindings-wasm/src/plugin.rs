@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wechatpay_coupons::favor::plugin::{
-    ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5, plugin_sign as core_plugin_sign,
-    v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
+    ApiV2Key, CouponProduct, H5CouponParams, SendCouponParam, h5_coupon_url as core_h5,
+    plugin_sign as core_plugin_sign, v2_hmac_sign as core_v2_sign, verify_v2_hmac as core_verify,
 };
 
 use crate::client::{json, parse_json};
@@ -77,28 +77,21 @@ pub fn plugin_sign(send_coupon_merchant: &str, entries: &str, apiv2_key: &[u8]) 
                 &format!("{{stock_id, out_request_no, product?, create_coupon_merchant?, coupon_code?, customize_send_time?}} ({err})"),
             )
         })?;
-        let mut p = match e.product.as_deref().unwrap_or("favor") {
-            "favor" => SendCouponParam::favor(
-                e.stock_id,
-                e.out_request_no,
-                e.create_coupon_merchant.unwrap_or_default(),
-            ),
-            "busifavor" => {
-                let mut p = SendCouponParam::busifavor(e.stock_id, e.out_request_no);
-                p.create_coupon_merchant = e.create_coupon_merchant;
-                p
-            }
-            _ => {
-                return Err(invalid(
-                    &format!("{path}.product"),
-                    "invalid_input",
-                    "\"favor\" or \"busifavor\"",
-                ));
-            }
-        };
-        p.coupon_code = e.coupon_code;
-        p.customize_send_time = e.customize_send_time;
-        params.push(p);
+        let product = CouponProduct::by_name(e.product.as_deref().unwrap_or("favor")).ok_or_else(|| {
+            invalid(
+                &format!("{path}.product"),
+                "invalid_input",
+                "\"favor\" or \"busifavor\"",
+            )
+        })?;
+        params.push(SendCouponParam::of(
+            product,
+            e.stock_id,
+            e.out_request_no,
+            e.create_coupon_merchant,
+            e.coupon_code,
+            e.customize_send_time,
+        ));
     }
     let payload = core_plugin_sign(send_coupon_merchant, &params, &key(apiv2_key)?).js()?;
     let value = parse_json("payload", &payload.to_json())?;

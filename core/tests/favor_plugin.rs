@@ -5,7 +5,7 @@
 
 use wechatpay_coupons::Error;
 use wechatpay_coupons::favor::plugin::{
-    ApiV2Key, H5CouponParams, SendCouponParam, h5_coupon_url, plugin_sign, v2_hmac_sign, verify_v2_hmac,
+    ApiV2Key, CouponProduct, H5CouponParams, SendCouponParam, h5_coupon_url, plugin_sign, v2_hmac_sign, verify_v2_hmac,
 };
 use wechatpay_coupons::favor::validation::Severity;
 
@@ -300,4 +300,25 @@ fn key_is_redacted_and_never_in_output() {
     assert!(!dbg.contains(KEY_EXPOSED));
     assert!(!p.to_json().contains(KEY_EXPOSED));
     assert!(!p.string_to_sign_redacted.contains(KEY_EXPOSED));
+}
+
+/// What the bindings build from an entry's `product` name and fields.
+#[test]
+fn entries_by_product_name() {
+    assert_eq!(CouponProduct::by_name("favor"), Some(CouponProduct::Favor));
+    assert_eq!(CouponProduct::by_name("busifavor"), Some(CouponProduct::Busifavor));
+    assert_eq!(CouponProduct::by_name("Favor"), None);
+    let favor = SendCouponParam::of(CouponProduct::Favor, "9856000", "n1", None, None, None);
+    assert_eq!(favor, SendCouponParam::favor("9856000", "n1", ""));
+    let busi = SendCouponParam::of(
+        CouponProduct::Busifavor,
+        "1212",
+        "n2",
+        Some("1900000001".into()),
+        Some("code-1".into()),
+        None,
+    );
+    assert_eq!(busi.product, CouponProduct::Busifavor);
+    assert_eq!(busi.create_coupon_merchant.as_deref(), Some("1900000001"));
+    assert_eq!(busi.coupon_code.as_deref(), Some("code-1"));
 }

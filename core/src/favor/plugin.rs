@@ -164,6 +164,17 @@ pub enum CouponProduct {
     Busifavor,
 }
 
+impl CouponProduct {
+    /// The product a binding names in an entry: `favor` (代金券) or `busifavor` (商家券).
+    pub fn by_name(name: &str) -> Option<Self> {
+        match name {
+            "favor" => Some(Self::Favor),
+            "busifavor" => Some(Self::Busifavor),
+            _ => None,
+        }
+    }
+}
+
 /// One entry of the plugin's `send_coupon_params` (coupon-plugin-sign.md §2.2).
 ///
 /// Optional fields that are `None` or empty are neither signed nor sent.
@@ -214,6 +225,29 @@ impl SendCouponParam {
             coupon_code: None,
             customize_send_time: None,
         }
+    }
+
+    /// An entry of `product` with every field a caller may give; a 代金券 entry without
+    /// `create_coupon_merchant` keeps it empty (the V-FE rules then name it).
+    pub fn of(
+        product: CouponProduct,
+        stock_id: impl Into<String>,
+        out_request_no: impl Into<String>,
+        create_coupon_merchant: Option<String>,
+        coupon_code: Option<String>,
+        customize_send_time: Option<String>,
+    ) -> Self {
+        let mut p = match product {
+            CouponProduct::Favor => Self::favor(stock_id, out_request_no, create_coupon_merchant.unwrap_or_default()),
+            CouponProduct::Busifavor => {
+                let mut p = Self::busifavor(stock_id, out_request_no);
+                p.create_coupon_merchant = create_coupon_merchant;
+                p
+            }
+        };
+        p.coupon_code = coupon_code;
+        p.customize_send_time = customize_send_time;
+        p
     }
 
     fn fields(&self) -> [(&'static str, &str); 5] {
