@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use wechatpay_coupons::crypto::{BuiltinCrypto, CryptoProvider};
 use wechatpay_coupons::http::Method;
 use wechatpay_coupons::keys::PublicKey;
-use wechatpay_coupons::sign::{AUTH_SCHEME, request_message};
+use wechatpay_coupons::sign::{AUTH_SCHEME, encode_query_value, request_message};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -121,7 +121,7 @@ pub fn variants(target: &str, body: &[u8]) -> Vec<Variant> {
                 format!("{path}?{decoded}"),
             );
         }
-        if let Some(encoded) = map_query(q, |s| crate::util::percent_decode(s).map(|d| encode(&d))) {
+        if let Some(encoded) = map_query(q, |s| crate::util::percent_decode(s).map(|d| encode_query_value(&d))) {
             push_target(
                 "query-re-encoded",
                 "the query was signed re-encoded (every reserved character escaped); sign it exactly as sent",
@@ -194,19 +194,6 @@ fn map_query(q: &str, f: impl Fn(&str) -> Option<String>) -> Option<String> {
         })
         .collect();
     parts.map(|p| p.join("&"))
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Spacing of a re-serialised JSON text.

@@ -18,6 +18,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
+use wechatpay_coupons::sign::encode_query_value;
 
 pub use requests::RequestFilter;
 
@@ -41,19 +42,6 @@ pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
             Some((dec(k)?, dec(v)?))
         })
         .collect()
-}
-
-/// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Whether the `Host` header names a loopback host (`127.0.0.0/8`, `[::1]` or `localhost`).
@@ -113,7 +101,11 @@ fn redirect(back: &str, outcome: &Result<String, ApiErr>) -> Response {
         Err(e) => (format!("{}: {}", e.code, e.message), true),
     };
     let sep = if back.contains('?') { '&' } else { '?' };
-    let location = format!("{back}{sep}msg={}{}", encode(&msg), if error { "&error=1" } else { "" });
+    let location = format!(
+        "{back}{sep}msg={}{}",
+        encode_query_value(&msg),
+        if error { "&error=1" } else { "" }
+    );
     let mut r = text(StatusCode::SEE_OTHER, "see other");
     if let Ok(v) = HeaderValue::from_str(&location) {
         r.headers_mut().insert("Location", v);
